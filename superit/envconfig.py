@@ -1,0 +1,110 @@
+"""Strict readers for settings taken from the environment.
+
+A value that does not parse stops start-up with ImproperlyConfigured naming
+the variable, instead of silently falling back to a default.
+"""
+
+import os
+
+import environ
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def _raw(name):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def _fail(name, value, expected):
+    raise ImproperlyConfigured(f"{name}={value!r} is not valid: expected {expected}.")
+
+
+def env_str(name, default=None):
+    value = _raw(name)
+    return default if value is None else value
+
+
+def env_bool(name, default):
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    _fail(name, value, "one of " + ", ".join(sorted(TRUE_WORDS | FALSE_WORDS)))
+
+
+def env_int(name, default, minimum=None, maximum=None):
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        _fail(name, value, "a whole number")
+    if minimum is not None and number < minimum:
+        _fail(name, value, f"a whole number of at least {minimum}")
+    if maximum is not None and number > maximum:
+        _fail(name, value, f"a whole number of at most {maximum}")
+    return number
+
+
+def env_float(name, default, minimum=None):
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        _fail(name, value, "a number")
+    if minimum is not None and number < minimum:
+        _fail(name, value, f"a number of at least {minimum}")
+    return number
+
+
+def env_list(name, default=()):
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_database(name, default):
+    value = _raw(name) or default
+    try:
+        config = environ.Env.db_url_config(value)
+    except Exception:
+        _fail(name, "<hidden>", "a database URL such as postgres://host/db")
+    if not config.get("ENGINE"):
+        _fail(name, "<hidden>", "a database URL with a known scheme")
+    return config
+
+
+def env_broker_url(name, default):
+    value = _raw(name)
+    if value is None:
+        return default
+    schemes = ("redis://", "rediss://", "filesystem://", "memory://", "amqp://")
+    if not value.startswith(schemes):
+        _fail(name, "<hidden>", "a broker URL starting with " + ", ".join(schemes))
+    return value
+
+
+def env_fernet_keys(name, default=()):
+    keys = env_list(name, default)
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except Exception:
+            raise ImproperlyConfigured(
+                f"{name}: key number {position} is not a valid Fernet key "
+                "(32 url-safe base64-encoded bytes)."
+            ) from None
+    return keys

@@ -1,0 +1,100 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+from superit.tenancy import TenantQuerySet
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address and a password."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    def __str__(self):
+        return self.email
+
+
+class Tenant(models.Model):
+    """A manager team: one MSP (or a division of one) with its connections."""
+
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """A managed team of a tenant, whose technicians work routed tickets."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="team_name_unique")
+        ]
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    MANAGER = "manager"
+    TECHNICIAN = "technician"
+    ROLES = [(MANAGER, "Manager"), (TECHNICIAN, "Technician")]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=ROLES, default=TECHNICIAN)
+    teams = models.ManyToManyField(Team, blank=True, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "tenant"], name="membership_user_tenant_unique"
+            )
+        ]
+        ordering = ["tenant__name"]
+
+    def __str__(self):
+        return f"{self.user} in {self.tenant} ({self.role})"
+
+    @property
+    def is_manager(self):
+        return self.role == self.MANAGER

@@ -1,0 +1,188 @@
+"""Django settings for Super IT, read from the environment.
+
+Unset variables fall back to embedded defaults that need no server: a SQLite
+file and Celery's file-system broker. Bad values stop start-up.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from superit.envconfig import (
+    env_bool,
+    env_broker_url,
+    env_database,
+    env_fernet_keys,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("SUPERIT_VAR_DIR", str(BASE_DIR / "var")))
+if not VAR_DIR.is_absolute():
+    VAR_DIR = BASE_DIR / VAR_DIR
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "development-only-secret-key"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECURE_COOKIES = env_bool("SUPERIT_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_htmx",
+    "django_celery_beat",
+    "superit",
+    "connectwise",
+    "psa",
+    "sync",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "superit.middleware.TenantMiddleware",
+]
+
+ROOT_URLCONF = "superit.urls"
+WSGI_APPLICATION = "superit.wsgi.application"
+AUTH_USER_MODEL = "superit.User"
+LOGIN_URL = "superit:login"
+LOGIN_REDIRECT_URL = "/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "superit.context_processors.tenancy",
+            ],
+        },
+    },
+]
+
+# Database: PostgreSQL when DATABASE_URL is set, otherwise a SQLite file in
+# WAL mode with a busy timeout, so the worker's writes and the pages' reads
+# do not collide.
+SQLITE_PATH = VAR_DIR / "superit.sqlite3"
+DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+    # A file, not memory, so a worker process started by a test sees it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
+
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Super IT <noreply@superit.local>")
+
+# Secrets at rest: the first key encrypts, every key decrypts.
+FERNET_KEYS = env_fernet_keys("SUPERIT_FERNET_KEYS")
+if not FERNET_KEYS:
+    raise ImproperlyConfigured(
+        "SUPERIT_FERNET_KEYS must hold at least one Fernet key; make one with "
+        'python -c "from cryptography.fernet import Fernet; '
+        'print(Fernet.generate_key().decode())"'
+    )
+
+# ConnectWise.
+CONNECTWISE_CLIENT_ID = env_str("CONNECTWISE_CLIENT_ID", "")
+CONNECTWISE_ALLOWED_HOSTS = env_list("CONNECTWISE_ALLOWED_HOSTS")
+CONNECTWISE_API_VERSION = env_str("CONNECTWISE_API_VERSION", "2025.1")
+CONNECTWISE_TIMEOUT = env_float("CONNECTWISE_TIMEOUT", 30.0, minimum=1.0)
+CONNECTWISE_PAGE_SIZE = env_int("CONNECTWISE_PAGE_SIZE", 1000, minimum=1, maximum=1000)
+
+# Celery: Redis when REDIS_URL (or CELERY_BROKER_URL) is set, otherwise the
+# file-system broker under VAR_DIR.
+REDIS_URL = env_broker_url("REDIS_URL", None)
+CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+CELERY_FS_BROKER_DIR = VAR_DIR / "celery"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for folder in ("queue", "processed"):
+        (CELERY_FS_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_FS_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_FS_BROKER_DIR / "queue"),
+        "processed_folder": str(CELERY_FS_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+else:
+    # Long enough for the longest page write; a lost worker's task comes
+    # back after this.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env_str("SUPERIT_DEFAULT_QUEUE", "superit")
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"fields": {"()": "superit.logfmt.FieldsFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "fields"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
+}

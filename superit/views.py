@@ -1,0 +1,34 @@
+from django.contrib.auth import views as auth_views
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from superit.forms import EmailLoginForm
+from superit.middleware import SESSION_KEY
+from superit.models import Membership
+from superit.permissions import tenant_required
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "superit/login.html"
+    authentication_form = EmailLoginForm
+    redirect_authenticated_user = True
+
+
+@tenant_required
+def home(request):
+    if request.membership.is_manager:
+        return redirect("psa:connections")
+    return redirect("psa:tickets")
+
+
+@require_POST
+@tenant_required
+def switch_tenant(request):
+    membership = Membership.objects.filter(
+        user=request.user, tenant_id=request.POST.get("tenant")
+    ).first()
+    if membership is None:
+        raise Http404("No such manager team.")
+    request.session[SESSION_KEY] = membership.tenant_id
+    return redirect("superit:home")
