@@ -12,6 +12,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
+DATABASE_ENGINES = {
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+}
 
 
 def _raw(name):
@@ -82,8 +86,8 @@ def env_database(name, default):
         config = environ.Env.db_url_config(value)
     except Exception:
         _fail(name, "<hidden>", "a database URL such as postgres://host/db")
-    if not config.get("ENGINE"):
-        _fail(name, "<hidden>", "a database URL with a known scheme")
+    if config.get("ENGINE") not in DATABASE_ENGINES:
+        _fail(name, "<hidden>", "a postgres:// or sqlite:/// URL")
     return config
 
 

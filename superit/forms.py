@@ -11,3 +11,7 @@ class EmailLoginForm(AuthenticationForm):
         "invalid_login": "That email address and password do not match an account.",
         "inactive": "This account has been deactivated.",
     }
+
+    def clean_username(self):
+        # Addresses are stored in lower case; people type them any way.
+        return self.cleaned_data["username"].strip().lower()

@@ -186,3 +186,4 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+SUPERIT_SYNC_QUEUE = env_str("SUPERIT_SYNC_QUEUE", "sync")

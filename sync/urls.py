@@ -1,4 +1,9 @@
 from django.urls import path
 
+from sync import views
+
 app_name = "sync"
-urlpatterns = []
+urlpatterns = [
+    path("connections/<int:pk>/panel/", views.panel, name="panel"),
+    path("connections/<int:pk>/start/<str:kind>/", views.start, name="start"),
+]

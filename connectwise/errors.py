@@ -1,0 +1,125 @@
+"""Typed ConnectWise errors, each with a code and one sentence to act on."""
+
+
+class ConnectWiseError(Exception):
+    code = "connectwise_error"
+    default_message = "ConnectWise could not complete the request: try again later."
+
+    def __init__(self, message=None, *, status=None, detail=None):
+        self.message = message or self.default_message
+        self.status = status
+        self.detail = detail
+        super().__init__(self.message)
+
+    def __str__(self):
+        return self.message
+
+    def __repr__(self):
+        return (
+            f"{type(self).__name__}(code={self.code!r}, status={self.status!r}, "
+            f"detail={self.detail!r})"
+        )
+
+
+class AuthenticationFailed(ConnectWiseError):
+    code = "authentication_failed"
+    default_message = (
+        "ConnectWise did not accept the API keys: re-enter the Public Key and "
+        "Private Key, and make sure the API member is still active."
+    )
+
+
+class PermissionDenied(ConnectWiseError):
+    code = "permission_denied"
+    default_message = (
+        "The API member may not do this: give its security role Inquire access "
+        "to Companies and Service Tickets in ConnectWise."
+    )
+
+
+class NotFound(ConnectWiseError):
+    code = "not_found"
+    default_message = (
+        "ConnectWise has no such record or endpoint: check the site URL and "
+        "whether the record was deleted."
+    )
+
+
+class CompanyNotFound(NotFound):
+    code = "company_not_found"
+    default_message = (
+        "ConnectWise does not know this Company ID: enter the company name you "
+        "type on the ConnectWise login screen."
+    )
+
+
+class Throttled(ConnectWiseError):
+    code = "throttled"
+    default_message = (
+        "ConnectWise asked Super IT to slow down: the request will work again "
+        "after a short wait."
+    )
+
+    def __init__(self, message=None, *, status=None, detail=None, retry_after=None):
+        super().__init__(message, status=status, detail=detail)
+        self.retry_after = retry_after
+
+
+class ServerError(ConnectWiseError):
+    code = "server_error"
+    default_message = (
+        "ConnectWise had a problem on its side: try again in a few minutes, and "
+        "contact ConnectWise support if it keeps happening."
+    )
+
+
+class BadResponse(ConnectWiseError):
+    code = "bad_response"
+    default_message = (
+        "ConnectWise sent an answer Super IT could not read: check that the site "
+        "URL is your ConnectWise Manage address."
+    )
+
+
+class BadRequest(ConnectWiseError):
+    code = "bad_request"
+    default_message = (
+        "ConnectWise refused the request as invalid: check the fields named in "
+        "the error details."
+    )
+
+    def __init__(self, message=None, *, status=None, detail=None, errors=None):
+        super().__init__(message, status=status, detail=detail)
+        self.errors = list(errors or [])
+
+
+class ConnectionFailed(ConnectWiseError):
+    code = "connection_failed"
+    default_message = (
+        "Super IT could not reach ConnectWise: check the site URL, and that the "
+        "ConnectWise server is online."
+    )
+
+
+class OutboundBlocked(ConnectWiseError):
+    code = "outbound_blocked"
+    default_message = (
+        "Super IT will not connect to that address: use the public https address "
+        "of your ConnectWise site."
+    )
+
+
+class ClientIdMissing(ConnectWiseError):
+    code = "client_id_missing"
+    default_message = (
+        "Super IT's ConnectWise client ID is missing or was refused: an "
+        "administrator must set CONNECTWISE_CLIENT_ID to a valid client ID."
+    )
+
+
+_TRANSIENT = (Throttled, ServerError, ConnectionFailed, BadResponse)
+
+
+def is_transient(err: BaseException) -> bool:
+    """Say whether repeating the same call later may succeed."""
+    return isinstance(err, _TRANSIENT)

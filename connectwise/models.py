@@ -1,0 +1,380 @@
+"""ConnectWise payloads parsed at the boundary into small typed records.
+
+A sync parses every ticket it pages through, so parsing stays a handful of
+dict lookups per row; the whole payload is kept in `raw` without copying.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from .errors import BadResponse
+
+_EMPTY: dict = {}
+
+
+def parse_datetime(value) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _require(data, name: str) -> dict:
+    if not isinstance(data, dict):
+        raise BadResponse(detail=f"{name} payload is not a JSON object.")
+    if data.get("id") is None:
+        raise BadResponse(detail=f"{name} payload has no id.")
+    return data
+
+
+def _ref(data: dict, key: str) -> dict:
+    value = data.get(key)
+    return value if isinstance(value, dict) else _EMPTY
+
+
+def _updated(data: dict) -> datetime | None:
+    return parse_datetime(_ref(data, "_info").get("lastUpdated"))
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyInfo:
+    company_name: str
+    codebase: str
+    version_code: str
+    version_number: str
+    company_id: str
+    is_cloud: bool
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        if not isinstance(data, dict):
+            raise BadResponse(detail="Company info is not a JSON object.")
+        return cls(
+            company_name=_text(data.get("CompanyName")),
+            codebase=_text(data.get("Codebase")).strip("/"),
+            version_code=_text(data.get("VersionCode")),
+            version_number=_text(data.get("VersionNumber")),
+            company_id=_text(data.get("CompanyID")),
+            is_cloud=bool(data.get("IsCloud")),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SystemInfo:
+    version: str
+    is_cloud: bool
+    cloud_region: str
+    server_time_zone: str
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        if not isinstance(data, dict):
+            raise BadResponse(detail="System info is not a JSON object.")
+        return cls(
+            version=_text(data.get("version")),
+            is_cloud=bool(data.get("isCloud")),
+            cloud_region=_text(data.get("cloudRegion")),
+            server_time_zone=_text(data.get("serverTimeZone")),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    id: int
+    identifier: str
+    name: str
+    status_name: str
+    types: tuple
+    phone: str
+    website: str
+    city: str
+    state: str
+    deleted_flag: bool
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Company")
+        types = data.get("types") or ()
+        return cls(
+            id=data["id"],
+            identifier=_text(data.get("identifier")),
+            name=_text(data.get("name")),
+            status_name=_text(_ref(data, "status").get("name")),
+            types=tuple(t.get("name") or "" for t in types if isinstance(t, dict)),
+            phone=_text(data.get("phoneNumber")),
+            website=_text(data.get("website")),
+            city=_text(data.get("city")),
+            state=_text(data.get("state")),
+            deleted_flag=bool(data.get("deletedFlag")),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CommunicationItem:
+    id: int | None
+    type_name: str
+    value: str
+    extension: str
+    default_flag: bool
+    communication_type: str
+
+    @classmethod
+    def from_payload(cls, data):
+        if not isinstance(data, dict):
+            raise BadResponse(detail="Communication item is not a JSON object.")
+        return cls(
+            id=data.get("id"),
+            type_name=_text(_ref(data, "type").get("name")),
+            value=_text(data.get("value")),
+            extension=_text(data.get("extension")),
+            default_flag=bool(data.get("defaultFlag")),
+            communication_type=_text(data.get("communicationType")),
+        )
+
+
+def _pick(items: tuple, kind: str) -> str:
+    """The default item of a kind, else the first of that kind."""
+    matching = [i for i in items if i.communication_type.lower() == kind]
+    for item in matching:
+        if item.default_flag:
+            return item.value
+    return matching[0].value if matching else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    id: int
+    first_name: str
+    last_name: str
+    company_id: int | None
+    title: str
+    inactive: bool
+    communication_items: tuple
+    email: str
+    phone: str
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Contact")
+        items = tuple(
+            CommunicationItem.from_payload(i)
+            for i in data.get("communicationItems") or ()
+            if isinstance(i, dict)
+        )
+        return cls(
+            id=data["id"],
+            first_name=_text(data.get("firstName")),
+            last_name=_text(data.get("lastName")),
+            company_id=_ref(data, "company").get("id"),
+            title=_text(data.get("title")),
+            inactive=bool(data.get("inactiveFlag")),
+            communication_items=items,
+            email=_pick(items, "email"),
+            phone=_pick(items, "phone"),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    id: int
+    name: str
+    inactive: bool
+    project_flag: bool
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Board")
+        return cls(
+            id=data["id"],
+            name=_text(data.get("name")),
+            inactive=bool(data.get("inactiveFlag")),
+            project_flag=bool(data.get("projectFlag")),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BoardStatus:
+    id: int
+    board_id: int | None
+    name: str
+    sort_order: int | None
+    inactive: bool
+    closed: bool
+    default: bool
+    display_on_board: bool
+    escalation_status: str
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Board status")
+        return cls(
+            id=data["id"],
+            board_id=_ref(data, "board").get("id"),
+            name=_text(data.get("name")),
+            sort_order=data.get("sortOrder"),
+            inactive=bool(data.get("inactive")),
+            closed=bool(data.get("closedStatus")),
+            default=bool(data.get("defaultFlag")),
+            display_on_board=bool(data.get("displayOnBoard")),
+            escalation_status=_text(data.get("escalationStatus")),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    identifier: str
+    first_name: str
+    last_name: str
+    email: str
+    inactive: bool
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Member")
+        office = _text(data.get("officeEmail"))
+        primary = _text(data.get("primaryEmail"))
+        prefer_primary = data.get("defaultEmail") == "Primary"
+        return cls(
+            id=data["id"],
+            identifier=_text(data.get("identifier")),
+            first_name=_text(data.get("firstName")),
+            last_name=_text(data.get("lastName")),
+            email=(primary or office) if prefer_primary else (office or primary),
+            inactive=bool(data.get("inactiveFlag")),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Priority:
+    id: int
+    name: str
+    sort: int | None
+    level: str
+    color: str
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Priority")
+        sort = data.get("sort")
+        return cls(
+            id=data["id"],
+            name=_text(data.get("name")),
+            sort=data.get("sortOrder") if sort is None else sort,
+            level=_text(data.get("level")),
+            color=_text(data.get("color")),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: int
+    summary: str
+    record_type: str
+    board_id: int | None
+    board_name: str
+    status_id: int | None
+    status_name: str
+    company_id: int | None
+    company_identifier: str
+    company_name: str
+    contact_id: int | None
+    contact_name: str
+    priority_id: int | None
+    priority_name: str
+    owner_id: int | None
+    owner_identifier: str
+    owner_name: str
+    resources: str
+    closed: bool
+    team_id: int | None
+    team_name: str
+    type_name: str
+    severity: str
+    impact: str
+    date_entered: datetime | None
+    closed_date: datetime | None
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Ticket")
+        get = data.get
+        board, status = _ref(data, "board"), _ref(data, "status")
+        company, contact = _ref(data, "company"), _ref(data, "contact")
+        priority, owner = _ref(data, "priority"), _ref(data, "owner")
+        team, info = _ref(data, "team"), _ref(data, "_info")
+        return cls(
+            id=data["id"],
+            summary=_text(get("summary")),
+            record_type=_text(get("recordType")),
+            board_id=board.get("id"),
+            board_name=_text(board.get("name")),
+            status_id=status.get("id"),
+            status_name=_text(status.get("name")),
+            company_id=company.get("id"),
+            company_identifier=_text(company.get("identifier")),
+            company_name=_text(company.get("name")),
+            contact_id=contact.get("id"),
+            contact_name=_text(contact.get("name") or get("contactName")),
+            priority_id=priority.get("id"),
+            priority_name=_text(priority.get("name")),
+            owner_id=owner.get("id"),
+            owner_identifier=_text(owner.get("identifier")),
+            owner_name=_text(owner.get("name")),
+            resources=_text(get("resources")),
+            closed=bool(get("closedFlag")),
+            team_id=team.get("id"),
+            team_name=_text(team.get("name")),
+            type_name=_text(_ref(data, "type").get("name")),
+            severity=_text(get("severity")),
+            impact=_text(get("impact")),
+            date_entered=parse_datetime(info.get("dateEntered") or get("dateEntered")),
+            closed_date=parse_datetime(get("closedDate")),
+            updated_at=parse_datetime(info.get("lastUpdated")),
+            raw=data,
+        )

@@ -1,0 +1,106 @@
+"""Build company, contact and ticket payloads from (seed, index).
+
+Each row draws from its own random.Random seeded by a hash of
+(seed, kind, index), so any row can be rebuilt alone, in any order.
+The identity parts other rows refer to (a company's name, a contact's
+name and e-mail) come from a separate stream so references stay cheap.
+"""
+
+import random
+import unicodedata
+import uuid
+
+from . import catalog, names
+from .layout import iso, mix
+
+COMPANY, CONTACT, TICKET = 1, 2, 3
+IDENTITY, BODY = 0, 1
+
+_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss",
+                       "đ": "d", "æ": "ae", "Æ": "AE"})  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Return text reduced to ASCII letters and digits (for ids, e-mails)."""
+    plain = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(c for c in plain if c.isascii() and c.isalnum())
+
+
+def rng(seed: int, kind: int, index: int, stream: int) -> random.Random:
+    return random.Random(mix(seed, kind, index, stream))
+
+
+def company_name(seed: int, index: int, draw: random.Random) -> str:
+    if index % 7 == 3:
+        specials = names.SPECIAL_COMPANIES
+        return specials[(index // 7 + seed) % len(specials)]
+    word = draw.choice(names.COMPANY_WORDS)
+    trade = draw.choice(names.COMPANY_TRADES)
+    return f"{word} {trade}{draw.choice(names.COMPANY_SUFFIXES)}"
+
+
+def company_identity(seed: int, index: int, company_id: int) -> dict:
+    draw = rng(seed, COMPANY, index, IDENTITY)
+    name = company_name(seed, index, draw)
+    slug = "".join(fold(word).capitalize() for word in name.split())[:20]
+    return {
+        "id": company_id,
+        "identifier": f"{slug}{company_id}",
+        "name": name,
+        "domain": f"{slug.lower()}.example",
+    }
+
+
+def contact_identity(seed: int, index: int, contact_id: int, domain: str):
+    draw = rng(seed, CONTACT, index, IDENTITY)
+    first = draw.choice(names.FIRST_NAMES)
+    last = draw.choice(names.LAST_NAMES)
+    local = f"{fold(first).lower()}.{fold(last).lower()}{index % 97}"
+    return {
+        "id": contact_id,
+        "firstName": first,
+        "lastName": last,
+        "email": f"{local}@{domain}",
+        "domain": f"@{domain}",
+        "phone": f"555{draw.randrange(10**7):07d}",
+    }
+
+
+def guid(draw: random.Random) -> str:
+    return str(uuid.UUID(int=draw.getrandbits(128), version=4))
+
+
+def company_ref(root: str, identity: dict) -> dict:
+    href = f"{root}/company/companies/{identity['id']}"
+    return {
+        "id": identity["id"],
+        "identifier": identity["identifier"],
+        "name": identity["name"],
+        "_info": {"company_href": href},
+    }
+
+
+def contact_ref(root: str, identity: dict) -> dict:
+    name = f"{identity['firstName']} {identity['lastName']}"
+    href = f"{root}/company/contacts/{identity['id']}"
+    return {"id": identity["id"], "name": name, "_info": {"contact_href": href}}
+
+
+def site_ref(root: str, company_id: int) -> dict:
+    site_id = 3000 + company_id
+    href = f"{root}/company/companies/{company_id}/sites/{site_id}"
+    return {"id": site_id, "name": "Main", "_info": {"site_href": href}}
+
+
+def company_info(root: str, company_id: int, times: tuple) -> dict:
+    entered, updated, by = times
+    about = f"conditions=company/id={company_id}"
+    info = {"lastUpdated": iso(updated), "updatedBy": by,
+            "dateEntered": iso(entered), "enteredBy": by}  # fmt: skip
+    for name, path in (("contacts", "company/contacts"),
+                       ("tickets", "service/tickets"),
+                       ("configurations", "company/configurations")):  # fmt: skip
+        info[f"{name}_href"] = f"{root}/{path}?{about}"
+    info["notes_href"] = f"{root}/company/companies/{company_id}/notes"
+    info["sites_href"] = f"{root}/company/companies/{company_id}/sites"
+    return info

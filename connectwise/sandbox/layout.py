@@ -1,0 +1,85 @@
+"""Deterministic numbers: a hash, the id layout and base timestamps.
+
+Everything here is a pure function of the seed and a row's index, so a row
+can be rebuilt at any time without storing it.
+"""
+
+import time
+from dataclasses import dataclass
+
+MASK = (1 << 64) - 1
+DAY = 86_400
+
+# 2025-03-01T00:00:00Z: the base data always lies before this moment.
+EPOCH_END = 1_740_787_200
+
+
+def mix(*parts: int) -> int:
+    """Hash integers to 64 bits (a splitmix-style finaliser per part)."""
+    h = 0x9E3779B97F4A7C15
+    for part in parts:
+        h = ((h ^ (part & MASK)) * 0xBF58476D1CE4E5B9) & MASK
+        h ^= h >> 29
+        h = (h * 0x94D049BB133111EB) & MASK
+        h ^= h >> 32
+    return h
+
+
+def iso(timestamp: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+def now_iso() -> str:
+    return iso(int(time.time()))
+
+
+@dataclass(frozen=True)
+class IdLayout:
+    """Map index <-> id: increasing ids with gaps, in O(1) both ways.
+
+    id = base + index * stride + jitter(index), where 0 <= jitter < stride.
+    """
+
+    base: int
+    stride: int
+    salt: int
+
+    def id_at(self, index: int) -> int:
+        jitter = mix(self.salt, index) % self.stride
+        return self.base + index * self.stride + jitter
+
+    def index_of(self, row_id: int, size: int) -> int | None:
+        index = (row_id - self.base) // self.stride
+        if 0 <= index < size and self.id_at(index) == row_id:
+            return index
+        return None
+
+    def first_index_from(self, row_id: int, size: int) -> int:
+        """Return the first index whose id is >= row_id (size if none)."""
+        index = max(0, (row_id - self.base) // self.stride)
+        if index < size and self.id_at(index) < row_id:
+            index += 1
+        return min(index, size)
+
+
+@dataclass(frozen=True)
+class TimeLayout:
+    """Entered/updated timestamps spread over a fixed past window."""
+
+    start: int
+    end: int
+    salt: int
+
+    def entered(self, index: int, size: int) -> int:
+        span = self.end - self.start - 30 * DAY
+        spread = span * index // max(size, 1)
+        return self.start + spread + mix(self.salt, index, 1) % (8 * 3600)
+
+    def updated(self, index: int, size: int) -> int:
+        lag = mix(self.salt, index, 2) % (21 * DAY)
+        return min(self.entered(index, size) + lag, self.end)
+
+
+def time_layout(seed: int, salt: int, years: int) -> TimeLayout:
+    end = EPOCH_END - (seed % 60) * DAY
+    return TimeLayout(start=end - years * 365 * DAY, end=end, salt=mix(seed, salt))

@@ -1,0 +1,240 @@
+from django.conf import settings
+from django.db import models
+
+from superit.crypto import decrypt, encrypt
+from superit.models import Team, Tenant
+from superit.tenancy import TenantQuerySet
+
+
+class Connection(models.Model):
+    """A tenant's connection to a PSA (ConnectWise Manage for now)."""
+
+    CONNECTWISE = "connectwise"
+    PROVIDERS = [(CONNECTWISE, "ConnectWise")]
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ERROR = "error"
+    DISABLED = "disabled"
+    STATUSES = [
+        (DRAFT, "Draft"),
+        (ACTIVE, "Active"),
+        (ERROR, "Error"),
+        (DISABLED, "Disabled"),
+    ]
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+    provider = models.CharField(max_length=20, choices=PROVIDERS, default=CONNECTWISE)
+    name = models.CharField("Connection Name", max_length=200)
+    cw_company = models.CharField("Company ID", max_length=100)
+    api_url = models.CharField("API URL", max_length=300)
+    codebase = models.CharField(max_length=50, blank=True)
+    public_key = models.CharField("Public Key", max_length=100)
+    private_key_token = models.TextField(editable=False)
+    status = models.CharField(max_length=20, choices=STATUSES, default=DRAFT)
+    # An edit is tested as a draft that, once saved, replaces this row's values.
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="edits"
+    )
+    cw_company_name = models.CharField(max_length=200, blank=True)
+    cw_version = models.CharField(max_length=50, blank=True)
+    last_tested_at = models.DateTimeField(null=True, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def set_private_key(self, value):
+        self.private_key_token = encrypt(value)
+
+    def get_private_key(self):
+        return decrypt(self.private_key_token)
+
+
+class CWEntity(models.Model):
+    """Columns every row copied from ConnectWise carries."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    cw_id = models.BigIntegerField()
+    cw_updated_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField()
+    raw = models.JSONField(default=dict)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "cw_id"], name="%(app_label)s_%(class)s_cw_unique"
+            )
+        ]
+
+
+class Company(CWEntity):
+    identifier = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=300)
+    status_name = models.CharField(max_length=100, blank=True)
+    type_names = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=100, blank=True)
+    website = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["name", "pk"]
+        verbose_name_plural = "companies"
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(CWEntity):
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    cw_company_id = models.BigIntegerField(null=True, blank=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    email = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=100, blank=True)
+    inactive = models.BooleanField(default=False)
+    communication_items = models.JSONField(default=list)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["last_name", "first_name", "pk"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class Board(CWEntity):
+    name = models.CharField(max_length=200)
+    inactive = models.BooleanField(default=False)
+    project_flag = models.BooleanField(default=False)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class BoardStatus(CWEntity):
+    board = models.ForeignKey(
+        Board, null=True, blank=True, on_delete=models.CASCADE, related_name="statuses"
+    )
+    cw_board_id = models.BigIntegerField()
+    name = models.CharField(max_length=100)
+    sort_order = models.IntegerField(default=0)
+    inactive = models.BooleanField(default=False)
+    closed = models.BooleanField(default=False)
+    is_default = models.BooleanField(default=False)
+    display_on_board = models.BooleanField(default=True)
+    escalation_status = models.CharField(max_length=50, blank=True)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["cw_board_id", "sort_order", "pk"]
+        verbose_name_plural = "board statuses"
+
+    def __str__(self):
+        return self.name
+
+
+class Member(CWEntity):
+    identifier = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.CharField(max_length=300, blank=True)
+    inactive = models.BooleanField(default=False)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["identifier", "pk"]
+
+    def __str__(self):
+        return self.identifier
+
+
+class Priority(CWEntity):
+    name = models.CharField(max_length=100)
+    sort = models.IntegerField(null=True, blank=True)
+    level = models.CharField(max_length=50, blank=True)
+    color = models.CharField(max_length=50, blank=True)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["sort", "name", "pk"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self):
+        return self.name
+
+
+class Ticket(CWEntity):
+    summary = models.CharField(max_length=500)
+    record_type = models.CharField(max_length=50, blank=True)
+    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.SET_NULL)
+    cw_board_id = models.BigIntegerField(null=True, blank=True)
+    board_name = models.CharField(max_length=200, blank=True)
+    status = models.ForeignKey(
+        BoardStatus, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    cw_status_id = models.BigIntegerField(null=True, blank=True)
+    status_name = models.CharField(max_length=100, blank=True)
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    cw_company_id = models.BigIntegerField(null=True, blank=True)
+    company_name = models.CharField(max_length=300, blank=True)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    cw_contact_id = models.BigIntegerField(null=True, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    cw_priority_id = models.BigIntegerField(null=True, blank=True)
+    priority_name = models.CharField(max_length=100, blank=True)
+    owner = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL)
+    owner_identifier = models.CharField(max_length=100, blank=True)
+    owner_name = models.CharField(max_length=200, blank=True)
+    resources = models.CharField(max_length=500, blank=True)
+    closed = models.BooleanField(default=False)
+    cw_team_id = models.BigIntegerField(null=True, blank=True)
+    cw_team_name = models.CharField("ConnectWise team", max_length=200, blank=True)
+    type_name = models.CharField(max_length=200, blank=True)
+    severity = models.CharField(max_length=20, blank=True)
+    impact = models.CharField(max_length=20, blank=True)
+    cw_entered_at = models.DateTimeField(null=True, blank=True)
+    cw_closed_at = models.DateTimeField(null=True, blank=True)
+    routed_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+
+    class Meta(CWEntity.Meta):
+        ordering = ["-cw_updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["tenant", "-cw_updated_at", "-id"]),
+            models.Index(fields=["connection", "cw_company_id"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.cw_id} {self.summary}"

@@ -1,0 +1,51 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from psa.models import Company, Connection, Contact
+from superit.permissions import manager_required
+from superit.tenancy import get_for_tenant_or_404
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@manager_required
+def company_list(request, pk):
+    connection = get_for_tenant_or_404(
+        Connection, request.tenant, pk=pk, replaces__isnull=True
+    )
+    query = request.GET.get("q", "").strip()
+    companies = Company.objects.for_tenant(request.tenant).filter(
+        connection=connection, deleted_at__isnull=True
+    )
+    if query:
+        companies = companies.filter(_matching(query)).distinct()
+    contacts = Contact.objects.filter(deleted_at__isnull=True)
+    page = Paginator(companies.order_by("name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = Company.objects.filter(pk__in=[c.pk for c in page]).order_by("name", "pk")
+    rows = rows.prefetch_related(Prefetch("contacts", queryset=contacts))
+    return render(
+        request,
+        "psa/company_list.html",
+        {
+            "connection": connection,
+            "tab": "companies",
+            "page": page,
+            "companies": rows,
+            "query": query,
+        },
+    )
+
+
+def _matching(query):
+    return (
+        Q(name__icontains=query)
+        | Q(identifier__icontains=query)
+        | Q(contacts__first_name__icontains=query)
+        | Q(contacts__last_name__icontains=query)
+        | Q(contacts__email__icontains=query)
+    )

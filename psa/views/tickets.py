@@ -1,0 +1,56 @@
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from psa.models import Connection, Ticket
+from superit.permissions import tenant_required
+from superit.tenancy import get_for_tenant_or_404
+
+PAGE_SIZE = 50
+
+
+def visible_tickets(request):
+    """Managers see every ticket of the tenant; technicians their teams'."""
+    tickets = Ticket.objects.for_tenant(request.tenant).filter(deleted_at__isnull=True)
+    if not request.membership.is_manager:
+        tickets = tickets.filter(routed_team__memberships=request.membership)
+    return tickets
+
+
+@require_GET
+@tenant_required
+def ticket_list(request):
+    tickets = visible_tickets(request)
+    connections = Connection.objects.for_tenant(request.tenant).filter(
+        status=Connection.ACTIVE
+    )
+    connection_id = request.GET.get("connection", "")
+    if connection_id.isdigit():
+        tickets = tickets.filter(connection_id=connection_id)
+    query = request.GET.get("q", "").strip()
+    if query:
+        match = Q(summary__icontains=query) | Q(company_name__icontains=query)
+        if query.lstrip("#").isdigit():
+            match |= Q(cw_id=int(query.lstrip("#")))
+        tickets = tickets.filter(match)
+    tickets = tickets.order_by("-cw_updated_at", "-pk")
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "psa/ticket_list.html",
+        {
+            "page": page,
+            "tickets": page.object_list,
+            "query": query,
+            "connections": connections,
+            "connection_id": connection_id,
+        },
+    )
+
+
+@require_GET
+@tenant_required
+def ticket_detail(request, pk):
+    ticket = get_for_tenant_or_404(visible_tickets(request), request.tenant, pk=pk)
+    return render(request, "psa/ticket_detail.html", {"ticket": ticket})

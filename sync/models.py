@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from psa.models import Connection
+from superit.models import Tenant
+from superit.tenancy import TenantQuerySet
+
+
+class SyncRun(models.Model):
+    """One sync of one kind for one connection, resumable from its checkpoint."""
+
+    COMPANIES = "companies"
+    TICKETS = "tickets"
+    KINDS = [(COMPANIES, "Companies"), (TICKETS, "Tickets")]
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    STATUSES = [
+        (QUEUED, "Queued"),
+        (RUNNING, "Running"),
+        (SUCCEEDED, "Succeeded"),
+        (FAILED, "Failed"),
+    ]
+    ACTIVE = (QUEUED, RUNNING)
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="sync_runs"
+    )
+    kind = models.CharField(max_length=20, choices=KINDS)
+    status = models.CharField(max_length=20, choices=STATUSES, default=QUEUED)
+    # Progress of the run as a whole: rows done of the total from /count.
+    total = models.IntegerField(null=True, blank=True)
+    done = models.IntegerField(default=0)
+    created = models.IntegerField(default=0)
+    updated = models.IntegerField(default=0)
+    unchanged = models.IntegerField(default=0)
+    skipped = models.IntegerField(default=0)
+    # Per-entity figures, {"tickets": {"total":…, "done":…, "created":…}, …}.
+    stages = models.JSONField(default=dict)
+    # Where to go on after a restart: {"stage": "tickets", "after_id": 1234}.
+    checkpoint = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "kind"],
+                condition=Q(status__in=("queued", "running")),
+                name="sync_one_active_run_per_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} sync #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self):
+        if not self.total:
+            return 100 if self.status == self.SUCCEEDED else 0
+        return min(100, round(100 * self.done / self.total))
+
+    @property
+    def duration(self):
+        if self.started_at is None:
+            return None
+        return (self.finished_at or self.heartbeat_at or self.started_at) - (
+            self.started_at
+        )
+
+
+class SyncLogEntry(models.Model):
+    WARNING = "warning"
+    ERROR = "error"
+    LEVELS = [(WARNING, "Warning"), (ERROR, "Error")]
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="log")
+    level = models.CharField(max_length=10, choices=LEVELS)
+    entity = models.CharField(max_length=50, blank=True)
+    cw_id = models.BigIntegerField(null=True, blank=True)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]

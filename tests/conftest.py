@@ -1,0 +1,78 @@
+import pytest
+from django.test import Client
+
+from connectwise import outbound
+from psa.models import Connection
+from superit.models import Membership, Team, Tenant, User
+
+PASSWORD = "correct horse battery staple"
+
+
+def _no_real_names(host, port):
+    """Tests never resolve a real host: only loopback names are known."""
+    if host in ("localhost", "127.0.0.1"):
+        return ["127.0.0.1"]
+    raise OSError(f"tests do not resolve {host}")
+
+
+@pytest.fixture(autouse=True)
+def fake_resolver():
+    with outbound.use_resolver(_no_real_names):
+        yield
+
+
+class TenantWorld:
+    """A tenant with a manager, a technician in one managed team."""
+
+    def __init__(self, name):
+        self.tenant = Tenant.objects.create(name=name)
+        slug = name.lower().replace(" ", "")
+        self.manager = User.objects.create_user(f"manager@{slug}.test", PASSWORD)
+        self.technician = User.objects.create_user(f"tech@{slug}.test", PASSWORD)
+        self.team = Team.objects.create(tenant=self.tenant, name="Tier 1")
+        Membership.objects.create(
+            user=self.manager, tenant=self.tenant, role=Membership.MANAGER
+        )
+        tech = Membership.objects.create(
+            user=self.technician, tenant=self.tenant, role=Membership.TECHNICIAN
+        )
+        tech.teams.add(self.team)
+
+    def client(self, user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    @property
+    def manager_client(self):
+        return self.client(self.manager)
+
+    @property
+    def technician_client(self):
+        return self.client(self.technician)
+
+    def connection(self, url="https://na.myconnectwise.net", **fields):
+        values = {
+            "tenant": self.tenant,
+            "name": "ConnectWise",
+            "cw_company": "superitdemo",
+            "api_url": url,
+            "public_key": "pub-key",
+            "status": Connection.ACTIVE,
+        }
+        values.update(fields)
+        private_key = values.pop("private_key", "priv-key-secret")
+        connection = Connection(**values)
+        connection.set_private_key(private_key)
+        connection.save()
+        return connection
+
+
+@pytest.fixture
+def world_a(db):
+    return TenantWorld("Alpha MSP")
+
+
+@pytest.fixture
+def world_b(db):
+    return TenantWorld("Bravo MSP")
