@@ -8,7 +8,6 @@ import base64
 import logging
 import time
 from collections.abc import Iterator
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 import httpx
@@ -17,20 +16,15 @@ import orjson
 from . import conditions as cond
 from . import outbound
 from .errors import (
-    AuthenticationFailed,
-    BadRequest,
     BadResponse,
     ClientIdMissing,
     CompanyNotFound,
     ConnectionFailed,
-    ConnectWiseError,
     NotFound,
-    PermissionDenied,
-    ServerError,
-    Throttled,
 )
 from .models import CompanyInfo, SystemInfo
 from .paging import Page, has_next_page
+from .responses import decode, error_for_response, expect_dict, expect_rows
 from .urls import api_site_url, normalise_site_url
 
 __all__ = ["ConnectWiseClient", "Page"]
@@ -101,11 +95,11 @@ class ConnectWiseClient:
     # Reading
 
     def get(self, path) -> dict:
-        return _expect_dict(self._api("GET", path))
+        return expect_dict(self._api("GET", path))
 
     def count(self, path, conditions=None) -> int:
         params = {"conditions": conditions} if conditions else None
-        data = _expect_dict(self._api("GET", f"{_strip(path)}/count", params=params))
+        data = expect_dict(self._api("GET", f"{_strip(path)}/count", params=params))
         value = data.get("count")
         if not isinstance(value, int) or isinstance(value, bool):
             raise BadResponse(detail="The count response has no whole-number count.")
@@ -130,13 +124,13 @@ class ConnectWiseClient:
             params["fields"] = _fields(fields)
 
         response = self._api_response("GET", path, params=params)
-        items = _expect_rows(_decode(response))
+        items = expect_rows(decode(response))
         return Page(items=items, has_next=has_next_page(response.headers.get("link")))
 
     def iter_keyset(
         self, path, *, conditions=None, after_id=0, page_size=MAX_PAGE_SIZE, fields=None
     ) -> Iterator[list[dict]]:
-        """Page by `id > last id` so rows changing mid-sync never shift pages."""
+        """Page by `id > last id`, so rows changing mid-sync never shift."""
         size = _clamp(page_size)
         if fields:
             fields = _with_id(fields)
@@ -162,7 +156,7 @@ class ConnectWiseClient:
 
     def patch(self, path, operations: list[dict]) -> dict:
         body = orjson.dumps(list(operations))
-        return _expect_dict(self._api("PATCH", path, content=body))
+        return expect_dict(self._api("PATCH", path, content=body))
 
     # Lifecycle
 
@@ -182,13 +176,13 @@ class ConnectWiseClient:
         return f"{self.api_url}/{self.ensure_codebase()}/apis/3.0/{_strip(path)}"
 
     def _api(self, method, path, **kwargs):
-        return _decode(self._api_response(method, path, **kwargs))
+        return decode(self._api_response(method, path, **kwargs))
 
     def _api_response(self, method, path, **kwargs) -> httpx.Response:
         return self._send(method, self._api_path(path), auth=True, **kwargs)
 
     def _request(self, method, url, *, auth, **kwargs):
-        return _decode(self._send(method, url, auth=auth, **kwargs))
+        return decode(self._send(method, url, auth=auth, **kwargs))
 
     def _headers(self, auth: bool, has_body: bool) -> dict:
         headers = {"Accept": self._accept, "clientId": self.client_id}
@@ -270,120 +264,3 @@ def _log_response(method, response: httpx.Response, started: float) -> None:
             "elapsed_ms": round((time.monotonic() - started) * 1000),
         },
     )
-
-
-def _decode(response: httpx.Response):
-    if response.status_code == 204 or not response.content:
-        return None
-    try:
-        data = orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        raise BadResponse(
-            status=response.status_code, detail="The response is not valid JSON."
-        ) from None
-
-    if _is_auth_error_body(data):
-        raise AuthenticationFailed(status=response.status_code, detail=data["message"])
-    return data
-
-
-def _expect_dict(data) -> dict:
-    if not isinstance(data, dict):
-        raise BadResponse(detail="Expected a JSON object from ConnectWise.")
-    return data
-
-
-def _expect_rows(data) -> list[dict]:
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise BadResponse(detail="Expected a JSON list of records from ConnectWise.")
-    return data
-
-
-# Error mapping
-
-_AUTH_MESSAGES = {"usernotauthenticated"}
-_AUTH_CODES = {"unauthorized"}
-
-
-def _is_auth_error_body(data) -> bool:
-    """ConnectWise may say UserNotAuthenticated with a status other than 401."""
-    if not isinstance(data, dict) or "id" in data:
-        return False
-    message = str(data.get("message") or "").strip().lower()
-    code = str(data.get("code") or "").strip().lower()
-    return message in _AUTH_MESSAGES or (code in _AUTH_CODES and "message" in data)
-
-
-def _error_body(response: httpx.Response) -> dict:
-    try:
-        data = orjson.loads(response.content) if response.content else None
-    except orjson.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _mentions_client_id(body: dict) -> bool:
-    texts = [body.get("message"), body.get("code")]
-    texts += [e.get("message") for e in body.get("errors") or () if isinstance(e, dict)]
-    return any("clientid" in str(t or "").lower().replace(" ", "") for t in texts)
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = _seconds_until(value)
-    return seconds if seconds is not None and seconds >= 0 else None
-
-
-def _seconds_until(value: str) -> float | None:
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def error_for_response(response: httpx.Response) -> ConnectWiseError:
-    status = response.status_code
-    body = _error_body(response)
-    detail = str(body["message"]) if body.get("message") else None
-    kwargs = {"status": status, "detail": detail}
-
-    error = _classify(response, status, body, kwargs)
-    logger.warning(
-        "connectwise error response",
-        extra={
-            "status": status,
-            "code": error.code,
-            "cw_code": body.get("code"),
-            "path": response.request.url.path,
-        },
-    )
-    return error
-
-
-def _classify(response, status, body, kwargs) -> ConnectWiseError:
-    if _mentions_client_id(body):
-        return ClientIdMissing(**kwargs)
-    if status == 401 or _is_auth_error_body(body):
-        return AuthenticationFailed(**kwargs)
-    if status == 403:
-        return PermissionDenied(**kwargs)
-    if status == 404:
-        return NotFound(**kwargs)
-    if status == 429:
-        retry_after = retry_after_seconds(response.headers.get("retry-after"))
-        return Throttled(retry_after=retry_after, **kwargs)
-    if status >= 500:
-        return ServerError(**kwargs)
-    if 300 <= status < 400:
-        return BadResponse(
-            "ConnectWise answered with a redirect: check the site URL, including "
-            "https and the exact host name.",
-            **kwargs,
-        )
-    errors = [e for e in body.get("errors") or () if isinstance(e, dict)]
-    return BadRequest(errors=errors, **kwargs)

@@ -9,7 +9,7 @@ _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 class UnquotableLiteral(ValueError):
-    """ConnectWise has no escape, so a string holding both quotes is unsendable."""
+    """ConnectWise has no escape: text with both quotes cannot be sent."""
 
     code = "unquotable_literal"
 

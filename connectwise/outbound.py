@@ -8,6 +8,7 @@ through to an internal service.
 import contextlib
 import ipaddress
 import logging
+import re
 import socket
 
 import httpcore
@@ -18,6 +19,7 @@ from .errors import ConnectionFailed, OutboundBlocked
 logger = logging.getLogger(__name__)
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST_CHARS = re.compile(r"^[a-z0-9._-]+$")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 
@@ -112,7 +114,7 @@ def _allowed_set(allowed_hosts) -> frozenset[str]:
 
 
 def _is_allowed(host: str, port: int | None, default_ports, allowed) -> bool:
-    """Match host[:port]; a bare host entry covers the scheme's default port."""
+    """Match host[:port]; a bare host covers the default port."""
     shown = f"[{host}]" if ":" in host else host
     if f"{shown}:{port}" in allowed:
         return True
@@ -129,12 +131,21 @@ def check_addresses(host: str, addresses: list[str]) -> None:
             raise OutboundBlocked(detail=f"{host} resolves to a non-public address.")
 
 
+def _usable(host: str, port: int | None) -> bool:
+    if port is not None and not 0 < port < 65536:
+        return False
+    return bool(_HOST_CHARS.match(host)) or _literal(host) is not None
+
+
 def check_url(url, allowed_hosts) -> None:
     try:
         url = httpx.URL(str(url))
         host = url.raw_host.decode("ascii").lower()
     except (httpx.InvalidURL, UnicodeError):
         raise OutboundBlocked(detail="The address is not a valid URL.") from None
+
+    if not _usable(host, url.port):
+        raise OutboundBlocked(detail="The address is not a valid URL.")
 
     scheme = url.scheme
     default_port = _DEFAULT_PORTS.get(scheme)

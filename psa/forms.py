@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from connectwise.errors import OutboundBlocked
+from connectwise.errors import ConnectWiseError
 from connectwise.outbound import check_url
 from connectwise.urls import InvalidUrl, normalise_site_url
 
@@ -53,7 +53,7 @@ class ConnectWiseConnectionForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         try:
             check_url(site.url, settings.CONNECTWISE_ALLOWED_HOSTS)
-        except OutboundBlocked as error:
+        except ConnectWiseError as error:
             raise forms.ValidationError(error.message) from None
         self.url_notice = site.notice
         return site.url

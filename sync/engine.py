@@ -10,6 +10,7 @@ stored page.
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -120,7 +121,9 @@ class SyncEngine:
 
     def _prefetched(self, path, after_id):
         """Yield pages while the next one is fetched in the background."""
-        pages = self.client.iter_keyset(path, after_id=after_id)
+        pages = self.client.iter_keyset(
+            path, after_id=after_id, page_size=settings.CONNECTWISE_PAGE_SIZE
+        )
         with ThreadPoolExecutor(max_workers=1) as pool:
             upcoming = pool.submit(next, pages, None)
             while True:

@@ -75,15 +75,24 @@ def priority_ref(root: str, priority: tuple) -> dict:
     priority_id, name, sort, level, _ = priority
     href = f"{root}/service/priorities/{priority_id}"
     info = {"priority_href": href}
-    return {"id": priority_id, "name": name, "sort": sort, "level": level,
-            "_info": info}  # fmt: skip
+    return {
+        "id": priority_id,
+        "name": name,
+        "sort": sort,
+        "level": level,
+        "_info": info,
+    }
 
 
 def status_ref(root: str, board_id: int, status: tuple) -> dict:
     sid = status_id(board_id, status[0])
     href = f"{root}/service/boards/{board_id}/statuses/{sid}"
-    return {"id": sid, "name": status[1], "sort": status[0] - 1,
-            "_info": {"status_href": href}}  # fmt: skip
+    return {
+        "id": sid,
+        "name": status[1],
+        "sort": status[0] - 1,
+        "_info": {"status_href": href},
+    }
 
 
 def boards(root: str) -> list[dict]:
@@ -103,9 +112,13 @@ def board(root: str, board_id: int, name: str) -> dict:
         "workType": {"id": 3, "name": "Remote Support"},
         "dispatchMember": member_ref(root, MEMBERS[0]),
         "serviceManagerMember": member_ref(root, MEMBERS[1]),
-        "_info": {"lastUpdated": UPDATED, "updatedBy": "jgarcia",
-                  "dateEntered": UPDATED, "enteredBy": "jgarcia"},
-    }  # fmt: skip
+        "_info": {
+            "lastUpdated": UPDATED,
+            "updatedBy": "jgarcia",
+            "dateEntered": UPDATED,
+            "enteredBy": "jgarcia",
+        },
+    }
 
 
 def statuses(root: str, board_id: int) -> list[dict]:
@@ -156,12 +169,15 @@ def member(root: str, row: tuple) -> dict:
         "securityRole": {"id": 63, "name": "Technician"},
         "timeZone": {"id": 2, "name": "US Central"},
         "defaultLocation": {"id": 2, "name": "Main Office"},
-        "defaultDepartment": {"id": 10, "identifier": "Services",
-                              "name": "Services"},
+        "defaultDepartment": {"id": 10, "identifier": "Services", "name": "Services"},
         "dailyCapacity": 8.0,
-        "_info": {"lastUpdated": UPDATED, "updatedBy": "jgarcia",
-                  "dateEntered": UPDATED, "enteredBy": "jgarcia"},
-    }  # fmt: skip
+        "_info": {
+            "lastUpdated": UPDATED,
+            "updatedBy": "jgarcia",
+            "dateEntered": UPDATED,
+            "enteredBy": "jgarcia",
+        },
+    }
 
 
 def priorities(root: str) -> list[dict]:

@@ -12,7 +12,9 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 
-from .layout import IdLayout, TimeLayout, mix
+from .catalog import MEMBERS
+from .conditions import last_updated_test
+from .layout import IdLayout, TimeLayout, iso, mix
 from .paths import schema_of, walk
 
 ID_PATH = ("id",)
@@ -122,15 +124,18 @@ class GeneratedCollection:
         if stamp is not None:
             return stamp
         entered = self.times.entered(index, self.base_size)
-        updated = self.times.updated(index, self.base_size)
+        updated = self.times.updated(index, self.base_size, entered)
         return entered, updated, _member_identifier(self.times.salt, index)
 
     def last_updated(self, index: int) -> str:
-        from .layout import iso
-
-        return iso(self.times_at(index)[1])
+        stamp = self._stamps.get(index)
+        if stamp is not None:
+            return iso(stamp[1])
+        return iso(self.times.updated(index, self.base_size))
 
     def fields_at(self, index: int) -> dict:
+        if index not in self._fields:
+            return {}
         with self._lock:
             return dict(self._fields.get(index, ()))
 
@@ -181,13 +186,30 @@ class GeneratedCollection:
             version, size, deleted = self.version, self.size, set(self._deleted)
         if cached is not None and cached[0] == version:
             return cached[1]
-        found = array("q", (i for i in range(size)
-                            if i not in deleted and residual.test(self.row(i).value)))  # fmt: skip
+        found = array("q", self._scan(residual, size, deleted))
         with self._lock:
             self._matches[key] = (version, found)
             while len(self._matches) > MATCH_CACHE_SIZE:
                 self._matches.popitem(last=False)
         return found
+
+    def _scan(self, residual, size: int, deleted: set):
+        since = last_updated_test(residual)
+        if since is None:
+            row = self.row
+            return (
+                i
+                for i in range(size)
+                if i not in deleted and residual.test(row(i).value)
+            )
+        # `lastUpdated > [date]` alone: compare timestamps, build nothing.
+        stamps, updated, base = self._stamps, self.times.updated, self.base_size
+        return (
+            i
+            for i in range(size)
+            if i not in deleted
+            and since(stamps[i][1] if i in stamps else updated(i, base))
+        )
 
     # -- changes ---------------------------------------------------------
 
@@ -212,8 +234,6 @@ class GeneratedCollection:
 
 
 def _member_identifier(salt: int, index: int) -> str:
-    from .catalog import MEMBERS
-
     return MEMBERS[mix(salt, index, 3) % len(MEMBERS)][1]
 
 
@@ -222,7 +242,11 @@ class RangeView:
 
     def __init__(self, collection, first: int, stop: int, deleted: list):
         self._c, self._first, self._stop, self._deleted = (
-            collection, first, stop, deleted)  # fmt: skip
+            collection,
+            first,
+            stop,
+            deleted,
+        )
 
     def _deleted_between(self, lo: int, hi: int) -> int:
         return bisect_left(self._deleted, hi) - bisect_left(self._deleted, lo)
@@ -232,13 +256,14 @@ class RangeView:
         return span - self._deleted_between(self._first, self._stop)
 
     def _index_at(self, position: int) -> int:
+        # The least fixed point of "skip the deleted rows up to here".
         skipped = 0
         while True:
             index = self._first + position + skipped
             now = self._deleted_between(self._first, index + 1)
-            if now == skipped and not self._is_deleted(index):
+            if now == skipped:
                 return index
-            skipped = max(now, skipped + self._is_deleted(index))
+            skipped = now
 
     def _is_deleted(self, index: int) -> bool:
         at = bisect_left(self._deleted, index)
@@ -261,7 +286,11 @@ class IndexView:
 
     def __init__(self, collection, indexes: array, start: int, stop: int):
         self._c, self._indexes, self._start, self._stop = (
-            collection, indexes, start, stop)  # fmt: skip
+            collection,
+            indexes,
+            start,
+            stop,
+        )
 
     def __len__(self) -> int:
         return self._stop - self._start

@@ -6,6 +6,7 @@ can be rebuilt at any time without storing it.
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 MASK = (1 << 64) - 1
 DAY = 86_400
@@ -15,18 +16,26 @@ EPOCH_END = 1_740_787_200
 
 
 def mix(*parts: int) -> int:
-    """Hash integers to 64 bits (a splitmix-style finaliser per part)."""
+    """Hash integers to 64 bits: combine, then a splitmix64 finaliser."""
     h = 0x9E3779B97F4A7C15
     for part in parts:
-        h = ((h ^ (part & MASK)) * 0xBF58476D1CE4E5B9) & MASK
-        h ^= h >> 29
-        h = (h * 0x94D049BB133111EB) & MASK
-        h ^= h >> 32
-    return h
+        h = (h * 0x100000001B3 + part) & MASK
+    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & MASK
+    return h ^ (h >> 31)
+
+
+@lru_cache(maxsize=4096)
+def _day(day_number: int) -> str:
+    return time.strftime("%Y-%m-%dT", time.gmtime(day_number * DAY))
 
 
 def iso(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+    """Format a UTC timestamp as ConnectWise does: 2025-03-04T15:40:02Z."""
+    day_number, seconds = divmod(timestamp, DAY)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{_day(day_number)}{hours:02d}:{minutes:02d}:{seconds:02d}Z"
 
 
 def now_iso() -> str:
@@ -75,9 +84,11 @@ class TimeLayout:
         spread = span * index // max(size, 1)
         return self.start + spread + mix(self.salt, index, 1) % (8 * 3600)
 
-    def updated(self, index: int, size: int) -> int:
+    def updated(self, index: int, size: int, entered: int | None = None) -> int:
+        if entered is None:
+            entered = self.entered(index, size)
         lag = mix(self.salt, index, 2) % (21 * DAY)
-        return min(self.entered(index, size) + lag, self.end)
+        return min(entered + lag, self.end)
 
 
 def time_layout(seed: int, salt: int, years: int) -> TimeLayout:

@@ -5,8 +5,17 @@
 """
 
 from . import catalog, names
-from .builders import (BODY, COMPANY, CONTACT, company_info,
-                       company_ref, contact_ref, guid, rng, site_ref)  # fmt: skip
+from .builders import (
+    BODY,
+    COMPANY,
+    CONTACT,
+    company_info,
+    company_ref,
+    contact_ref,
+    guid,
+    rng,
+    site_ref,
+)
 from .layout import iso
 
 
@@ -22,52 +31,83 @@ def company(world, index: int) -> dict:
         "id": cid,
         "identifier": ident["identifier"],
         "name": ident["name"],
-        "status": {"id": 1, "name": "Active", "_info": {
-            "status_href": f"{root}/company/companies/statuses/1"}},
+        "status": {
+            "id": 1,
+            "name": "Active",
+            "_info": {"status_href": f"{root}/company/companies/statuses/1"},
+        },
         "addressLine1": f"{draw.randrange(1, 999)} {draw.choice(names.STREETS)}",
         "addressLine2": f"Suite {draw.randrange(1, 40)}",
         "city": city,
         "state": state,
         "zip": zip_code,
-        "country": {"id": 1, "identifier": "US", "name": "United States",
-                    "_info": {"country_href": f"{root}/company/countries/1"}},
+        "country": {
+            "id": 1,
+            "identifier": "US",
+            "name": "United States",
+            "_info": {"country_href": f"{root}/company/countries/1"},
+        },
         "phoneNumber": f"555{draw.randrange(10**7):07d}",
         "faxNumber": "",
         "website": f"www.{ident['domain']}",
-        "territory": {"id": 1, "name": "Main", "_info": {
-            "location_href": f"{root}/system/locations/1"}},
-        "market": {"id": 23, "name": "Healthcare", "_info": {
-            "Market_href": f"{root}/company/marketDescriptions/23"}},
+        "territory": {
+            "id": 1,
+            "name": "Main",
+            "_info": {"location_href": f"{root}/system/locations/1"},
+        },
+        "market": {
+            "id": 23,
+            "name": "Healthcare",
+            "_info": {"Market_href": f"{root}/company/marketDescriptions/23"},
+        },
         "accountNumber": "",
         "defaultContact": contact_ref(root, default) if default else None,
         "dateAcquired": iso(world.company_times(index)[0] // 86_400 * 86_400),
         "annualRevenue": 0.0,
         "numberOfEmployees": draw.randrange(3, 400),
-        "timeZoneSetup": {"id": 2, "name": "US Central", "_info": {
-            "timeZoneSetup_href": f"{root}/system/timeZoneSetups/2"}},
+        "timeZoneSetup": {
+            "id": 2,
+            "name": "US Central",
+            "_info": {"timeZoneSetup_href": f"{root}/system/timeZoneSetups/2"},
+        },
         "leadFlag": False,
         "unsubscribeFlag": False,
-        "taxCode": {"id": 11, "name": "State", "_info": {
-            "taxCode_href": f"{root}/finance/taxCodes/11"}},
+        "taxCode": {
+            "id": 11,
+            "name": "State",
+            "_info": {"taxCode_href": f"{root}/finance/taxCodes/11"},
+        },
         "billingTerms": {"id": 2, "name": "Net 30 days"},
-        "billToCompany": {"id": cid, "identifier": ident["identifier"],
-                          "name": ident["name"]},
+        "billToCompany": {
+            "id": cid,
+            "identifier": ident["identifier"],
+            "name": ident["name"],
+        },
         "billingSite": {"id": 3000 + cid, "name": "Main"},
         "invoiceDeliveryMethod": {"id": 2, "name": "E-Mail"},
         "invoiceToEmailAddress": f"accounts@{ident['domain']}",
         "deletedFlag": False,
         "mobileGuid": guid(draw),
-        "currency": {"id": 7, "symbol": "$", "currencyCode": "USD",
-                     "name": "US Dollars"},
+        "currency": {
+            "id": 7,
+            "symbol": "$",
+            "currencyCode": "USD",
+            "name": "US Dollars",
+        },
         "territoryManager": {k: manager[k] for k in ("id", "identifier", "name")},
         "isVendorFlag": False,
-        "types": [{"id": 1, "name": "Client", "_info": {
-            "type_href": f"{root}/company/companies/types/1"}}],
+        "types": [
+            {
+                "id": 1,
+                "name": "Client",
+                "_info": {"type_href": f"{root}/company/companies/types/1"},
+            }
+        ],
         "site": site_ref(root, cid),
         "integratorTags": [],
         "customFields": [],
         "_info": company_info(root, cid, world.company_times(index)),
-    }  # fmt: skip
+    }
 
 
 def contact(world, index: int) -> dict:
@@ -93,16 +133,19 @@ def contact(world, index: int) -> dict:
         "defaultPhoneNbr": ident["phone"],
         "defaultPhoneExtension": str(draw.randrange(10, 99)),
         "defaultBillingFlag": False,
-        "defaultFlag": index == world.contacts_of_company(
-            world.company_of_contact(index))[0],
-        "companyLocation": {"id": 2, "name": "Main Office", "_info": {
-            "location_href": f"{root}/system/locations/2"}},
+        "defaultFlag": index
+        == world.contacts_of_company(world.company_of_contact(index))[0],
+        "companyLocation": {
+            "id": 2,
+            "name": "Main Office",
+            "_info": {"location_href": f"{root}/system/locations/2"},
+        },
         "communicationItems": communication_items(root, ident, draw),
         "types": [],
         "integratorTags": [],
         "customFields": [],
         "_info": contact_info(root, ident["id"], entered, updated, by),
-    }  # fmt: skip
+    }
 
 
 def communication_items(root: str, ident: dict, draw) -> list[dict]:
@@ -143,4 +186,3 @@ def contact_info(root, contact_id, entered, updated, by) -> dict:
         "tickets_href": f"{root}/service/tickets?{about}",
         "image_href": f"{base}/image?lastModified={iso(updated)}",
     }
-

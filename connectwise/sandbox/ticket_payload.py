@@ -18,7 +18,9 @@ def build(world, index: int, draw) -> dict:
     ticket_id = world.ticket_id(index)
     company_index, contact_index = pick_company_and_contact(world, index, draw)
     company = world.company_identity(company_index)
-    contact = world.contact_identity(contact_index) if contact_index is not None else None
+    contact = (
+        world.contact_identity(contact_index) if contact_index is not None else None
+    )
     board_id, board_name = draw.choice(catalog.BOARDS)
     status_offset = pick_status(world, index, draw)
     owner = draw.choice(catalog.MEMBERS)
@@ -28,7 +30,9 @@ def build(world, index: int, draw) -> dict:
         "summary": draw.choice(names.TICKET_SUMMARIES),
         "recordType": "ServiceTicket",
         "board": catalog.board_ref(root, board_id, board_name),
-        "status": catalog.status_ref(root, board_id, catalog.STATUSES[status_offset - 1]),
+        "status": catalog.status_ref(
+            root, board_id, catalog.STATUSES[status_offset - 1]
+        ),
         "company": company_ref(root, company),
         "site": site_ref(root, company["id"]),
         "siteName": "Main",
@@ -59,12 +63,16 @@ def build(world, index: int, draw) -> dict:
         "mobileGuid": guid(draw),
         "sla": {"id": 1, "name": "Standard SLA"},
         "slaStatus": "Resolve by Thu 03/06 5:00 PM UTC-06",
-        "currency": {"id": 7, "symbol": "$", "currencyCode": "USD",
-                     "name": "US Dollars"},
+        "currency": {
+            "id": 7,
+            "symbol": "$",
+            "currencyCode": "USD",
+            "name": "US Dollars",
+        },
         "integratorTags": [],
         "customFields": [custom_field(company, index)],
         "_info": ticket_info(root, ticket_id, entered, updated, by),
-    }  # fmt: skip
+    }
     if payload["closedFlag"]:
         mark_closed(payload, iso(updated), owner[1])
     return payload
@@ -82,15 +90,18 @@ def pick_status(world, index: int, draw) -> int:
     older = index < world.ticket_count * 0.8
     if draw.random() < (0.5 if older else 0.1):
         return CLOSED_OFFSET
-    offsets, weights = zip(*OPEN_WEIGHTS, strict=True)
-    return draw.choices(offsets, weights)[0]
+    return draw.weighted(OPEN_WEIGHTS)
 
 
 def location(draw) -> dict:
     city, state, zip_code = draw.choice(names.CITIES)
     street = f"{draw.randrange(1, 999)} {draw.choice(names.STREETS)}"
-    return {"addressLine1": street, "city": city, "stateIdentifier": state,
-            "zip": zip_code}  # fmt: skip
+    return {
+        "addressLine1": street,
+        "city": city,
+        "stateIdentifier": state,
+        "zip": zip_code,
+    }
 
 
 def contact_fields(root: str, contact: dict | None) -> dict:
@@ -112,13 +123,22 @@ def classification(root: str, board_id: int, draw) -> dict:
     team_index = draw.randrange(len(names.TEAMS))
     base = f"{root}/service/boards/{board_id}"
     return {
-        "type": {"id": type_id, "name": type_name,
-                 "_info": {"type_href": f"{base}/types/{type_id}"}},
-        "subType": {"id": sub_id, "name": subtypes[sub_index],
-                    "_info": {"subType_href": f"{base}/subtypes/{sub_id}"}},
-        "team": {"id": 5 + team_index, "name": names.TEAMS[team_index],
-                 "_info": {"team_href": f"{base}/teams/{5 + team_index}"}},
-    }  # fmt: skip
+        "type": {
+            "id": type_id,
+            "name": type_name,
+            "_info": {"type_href": f"{base}/types/{type_id}"},
+        },
+        "subType": {
+            "id": sub_id,
+            "name": subtypes[sub_index],
+            "_info": {"subType_href": f"{base}/subtypes/{sub_id}"},
+        },
+        "team": {
+            "id": 5 + team_index,
+            "name": names.TEAMS[team_index],
+            "_info": {"team_href": f"{base}/teams/{5 + team_index}"},
+        },
+    }
 
 
 def timing(entered: int, draw) -> dict:
@@ -160,10 +180,22 @@ def custom_field(company: dict, index: int) -> dict:
 
 def ticket_info(root: str, ticket_id: int, entered, updated, by) -> dict:
     base = f"{root}/service/tickets/{ticket_id}"
-    info = {"lastUpdated": iso(updated), "updatedBy": by,
-            "dateEntered": iso(entered), "enteredBy": by}  # fmt: skip
-    for child in ("activities", "timeentries", "scheduleentries", "documents",
-                  "products", "configurations", "tasks", "notes"):  # fmt: skip
+    info = {
+        "lastUpdated": iso(updated),
+        "updatedBy": by,
+        "dateEntered": iso(entered),
+        "enteredBy": by,
+    }
+    for child in (
+        "activities",
+        "timeentries",
+        "scheduleentries",
+        "documents",
+        "products",
+        "configurations",
+        "tasks",
+        "notes",
+    ):
         info[f"{child}_href"] = f"{base}/{child}"
     return info
 

@@ -1,0 +1,58 @@
+"""Run the bundled ConnectWise Manage sandbox on 127.0.0.1."""
+
+import signal
+
+from django.core.management.base import BaseCommand
+
+from connectwise.sandbox import Sandbox
+
+
+class Command(BaseCommand):
+    help = "Serve a deterministic ConnectWise Manage stand-in on 127.0.0.1."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--companies", type=int, default=40)
+        parser.add_argument("--contacts", type=int, default=300)
+        parser.add_argument("--tickets", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--latency-ms", type=int, default=0)
+        parser.add_argument("--company-id", default="superitdemo")
+        parser.add_argument(
+            "--print-only",
+            action="store_true",
+            help="Print the four settings lines for --port and exit (bin/demo).",
+        )
+
+    def handle(self, *args, **options):
+        sandbox = Sandbox(
+            companies=options["companies"],
+            contacts=options["contacts"],
+            tickets=options["tickets"],
+            seed=options["seed"],
+            latency_ms=options["latency_ms"],
+            company_id=options["company_id"],
+            port=options["port"],
+        )
+        if options["print_only"]:
+            self._print_settings(sandbox)
+            return
+        self._print_settings(sandbox.start())
+        # SIGTERM stops as cleanly as ^C does.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            sandbox.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sandbox.stop()
+
+    def _print_settings(self, sandbox) -> None:
+        for line in (
+            f"Company ID: {sandbox.company_id}",
+            f"API URL: {sandbox.url}",
+            f"Public Key: {sandbox.public_key}",
+            f"Private Key: {sandbox.private_key}",
+        ):
+            self.stdout.write(line)
+        self.stdout.flush()

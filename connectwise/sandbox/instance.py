@@ -1,0 +1,108 @@
+"""Sandbox: one dataset served over HTTP on 127.0.0.1 in a daemon thread."""
+
+import hashlib
+import threading
+from collections import Counter
+
+from .data import Dataset
+from .server import SandboxServer, credentials_match
+
+CODEBASE = "v2025_1"
+
+
+def derive_key(seed: int, purpose: str) -> str:
+    return hashlib.sha256(f"superit-sandbox:{purpose}:{seed}".encode()).hexdigest()[:16]
+
+
+class Sandbox:
+    def __init__(
+        self,
+        companies=40,
+        contacts=300,
+        tickets=2000,
+        seed=1,
+        latency_ms=0,
+        company_id="superitdemo",
+        port=0,
+    ):
+        self.data = Dataset(
+            companies=companies, contacts=contacts, tickets=tickets, seed=seed
+        )
+        self.company_id, self.codebase = company_id, CODEBASE
+        self.public_key = derive_key(seed, "public")
+        self.private_key = derive_key(seed, "private")
+        self.latency_ms, self.port = latency_ms, port
+        self.requests_by_path: Counter = Counter()
+        self._count_lock = threading.Lock()
+        self._server = self._thread = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def request_count(self) -> int:
+        with self._count_lock:
+            return sum(self.requests_by_path.values())
+
+    def count_request(self, path: str) -> None:
+        with self._count_lock:
+            self.requests_by_path[path] += 1
+
+    def start(self) -> "Sandbox":
+        self._server = SandboxServer(self, self.port)
+        self.port = self._server.server_address[1]
+        self.data.root = f"{self.url}/{self.codebase}/apis/3.0"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="cw-sandbox", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Block until stop() is called from another thread or ^C."""
+        self._thread.join()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- answers the server asks for ------------------------------------------
+
+    def accepts(self, credentials: str | None) -> bool:
+        if credentials is None or "+" not in credentials.split(":", 1)[0]:
+            return False
+        company, rest = credentials.split("+", 1)
+        expected = f"{self.public_key}:{self.private_key}"
+        same_company = company.lower() == self.company_id.lower()
+        return credentials_match(rest, expected) and same_company
+
+    def company_info(self, company_id: str) -> dict | None:
+        if company_id.lower() != self.company_id.lower():
+            return None
+        return {
+            "CompanyName": f"{self.company_id} (Super IT sandbox)",
+            "Codebase": f"{self.codebase}/",
+            "VersionCode": "v2025.1",
+            "VersionNumber": "v4.6.112233",
+            "CompanyID": self.company_id,
+            "IsCloud": True,
+        }
+
+    def system_info(self) -> dict:
+        return {
+            "version": "v2025.1.112233",
+            "isCloud": True,
+            "serverTimeZone": "Eastern Standard Time",
+            "licenseBits": [{"name": "SandboxLicense", "activeFlag": True}],
+            "cloudRegion": "NA",
+        }

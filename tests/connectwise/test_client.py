@@ -1,0 +1,640 @@
+import base64
+import logging
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import orjson
+import pytest
+
+from connectwise import errors, outbound
+from connectwise.client import ConnectWiseClient
+
+from .cwfakes import (
+    API,
+    CLIENT_ID,
+    COMPANY_INFO_URL,
+    PRIVATE_KEY,
+    PUBLIC_KEY,
+    make_client,
+    make_router,
+    public_names,
+    route_company_info,
+    sample,
+)
+
+
+@pytest.fixture(autouse=True)
+def resolver():
+    with outbound.use_resolver(public_names):
+        yield
+
+
+@pytest.fixture
+def router():
+    return make_router()
+
+
+@pytest.fixture
+def client(router):
+    route_company_info(router)
+    with make_client(router) as cw:
+        yield cw
+
+
+def test_discovers_codebase_from_company_info_without_auth(router, client):
+    info_route = route_company_info(router)
+    router.get(f"{API}/system/info").respond(200, json=sample("system_info.json"))
+
+    info = client.system_info()
+
+    assert client.codebase == "v2025_1"
+    assert info.version == "v2025.1.112233"
+    request = info_route.calls.last.request
+    assert "authorization" not in request.headers
+    assert request.headers["clientId"] == CLIENT_ID
+
+
+def test_sends_basic_auth_client_id_and_pinned_accept(router, client):
+    route = router.get(f"{API}/system/info").respond(
+        200, json=sample("system_info.json")
+    )
+
+    client.system_info()
+
+    headers = route.calls.last.request.headers
+    expected = base64.b64encode(f"superitdemo+{PUBLIC_KEY}:{PRIVATE_KEY}".encode())
+    assert headers["authorization"] == f"Basic {expected.decode()}"
+    assert headers["clientid"] == CLIENT_ID
+    assert headers["accept"] == "application/vnd.connectwise.com+json; version=2025.1"
+
+
+def test_api_calls_go_to_cloud_api_host_with_single_slashes(router, client):
+    route = router.get(f"{API}/company/companies/1207").respond(
+        200, json=sample("company.json")
+    )
+
+    assert client.get("/company/companies/1207/")["id"] == 1207
+    assert str(route.calls.last.request.url) == f"{API}/company/companies/1207"
+
+
+def test_uses_given_codebase_without_discovery(router):
+    route = router.get(f"{API}/system/info").respond(
+        200, json=sample("system_info.json")
+    )
+    with make_client(router, codebase="/v2025_1/") as cw:
+        cw.system_info()
+
+    assert cw.codebase == "v2025_1"
+    assert route.call_count == router.calls.call_count == 1
+
+
+def test_unknown_company_with_null_body_is_company_not_found(router):
+    router.get(COMPANY_INFO_URL).respond(200, content=b"null")
+    cw = make_client(router)
+
+    with pytest.raises(errors.CompanyNotFound) as info:
+        cw.company_info()
+
+    assert info.value.code == "company_not_found"
+
+
+def test_unknown_company_with_404_is_company_not_found(router):
+    router.get(COMPANY_INFO_URL).respond(404, json={"code": "NotFound", "message": "x"})
+    cw = make_client(router)
+
+    with pytest.raises(errors.CompanyNotFound) as info:
+        cw.ensure_codebase()
+
+    assert info.value.status == 404
+
+
+def test_company_info_without_codebase_is_bad_response(router):
+    router.get(COMPANY_INFO_URL).respond(200, json={"CompanyName": "X"})
+
+    with pytest.raises(errors.BadResponse):
+        make_client(router).ensure_codebase()
+
+
+def test_company_id_is_escaped_in_company_info_url(router):
+    route = router.get("https://na.myconnectwise.net/login/companyinfo/a%2Fb%20c")
+    route.respond(200, json=sample("company_info.json"))
+    cw = ConnectWiseClient(
+        "na.myconnectwise.net",
+        "a/b c",
+        "p",
+        "s",
+        client_id=CLIENT_ID,
+        http=httpx.Client(transport=httpx.MockTransport(router.handler)),
+    )
+
+    assert cw.company_info().company_id == "superitdemo"
+
+
+def test_empty_client_id_fails_before_any_call(router):
+    cw = make_client(router, client_id="  ")
+
+    with pytest.raises(errors.ClientIdMissing):
+        cw.company_info()
+    with pytest.raises(errors.ClientIdMissing):
+        make_client(router, client_id="", codebase="v2025_1").count("service/tickets")
+
+    assert router.calls.call_count == 0
+
+
+# Error mapping from realistic bodies
+
+AUTH_BODY = {"code": "ConnectWiseApi", "message": "UserNotAuthenticated"}
+
+
+@pytest.mark.parametrize("status", [401, 400, 403, 500, 200])
+def test_user_not_authenticated_body_is_authentication_failed(router, client, status):
+    router.get(f"{API}/system/info").respond(status, json=AUTH_BODY)
+
+    with pytest.raises(errors.AuthenticationFailed) as info:
+        client.system_info()
+
+    assert info.value.detail == "UserNotAuthenticated"
+    assert "Public Key" in info.value.message
+
+
+def test_plain_401_is_authentication_failed(router, client):
+    router.get(f"{API}/system/info").respond(401, content=b"")
+
+    with pytest.raises(errors.AuthenticationFailed) as info:
+        client.system_info()
+
+    assert (info.value.status, info.value.detail) == (401, None)
+
+
+def test_unauthorized_code_is_authentication_failed(router, client):
+    body = {"code": "Unauthorized", "message": "Invalid credentials"}
+    router.get(f"{API}/system/info").respond(400, json=body)
+
+    with pytest.raises(errors.AuthenticationFailed):
+        client.system_info()
+
+
+def test_403_is_permission_denied_naming_the_security_role(router, client):
+    body = {"code": "Forbidden", "message": "You do not have access to Service Tickets"}
+    router.get(f"{API}/service/tickets/count").respond(403, json=body)
+
+    with pytest.raises(errors.PermissionDenied) as info:
+        client.count("service/tickets")
+
+    assert "security role" in info.value.message
+    assert info.value.detail == body["message"]
+
+
+def test_404_sample_is_not_found_with_connectwise_text(router, client):
+    route = router.get(f"{API}/service/tickets/99999999")
+    route.respond(404, json=sample("error_not_found.json"))
+
+    with pytest.raises(errors.NotFound) as info:
+        client.get("service/tickets/99999999")
+
+    assert not isinstance(info.value, errors.CompanyNotFound)
+    assert info.value.detail == "Ticket 99999999 not found"
+
+
+def test_400_sample_is_bad_request_with_errors(router, client):
+    router.patch(f"{API}/service/tickets/1").respond(400, json=sample("error.json"))
+
+    with pytest.raises(errors.BadRequest) as info:
+        client.patch("service/tickets/1", [{"op": "replace", "path": "summary"}])
+
+    assert info.value.detail == "ticket object is invalid"
+    assert info.value.errors[0]["field"] == "summary"
+
+
+@pytest.mark.parametrize("status", [405, 409, 415])
+def test_other_client_errors_are_bad_requests(router, client, status):
+    router.get(f"{API}/system/info").respond(status, json={"code": "X", "message": "y"})
+
+    with pytest.raises(errors.BadRequest) as info:
+        client.system_info()
+
+    assert info.value.status == status
+
+
+@pytest.mark.parametrize(
+    "status, body",
+    [
+        (400, {"code": "InvalidClientId", "message": "clientId header is required"}),
+        (401, {"code": "Unauthorized", "message": "Invalid ClientId"}),
+        (
+            403,
+            {
+                "code": "ConnectWiseApi",
+                "message": "x",
+                "errors": [
+                    {
+                        "code": "Invalid",
+                        "message": "The client Id supplied is not valid.",
+                    }
+                ],
+            },
+        ),
+        (500, {"code": "ConnectWiseApi", "message": "Missing clientId"}),
+    ],
+)
+def test_any_error_mentioning_client_id_is_client_id_missing(
+    router, client, status, body
+):
+    router.get(f"{API}/system/info").respond(status, json=body)
+
+    with pytest.raises(errors.ClientIdMissing) as info:
+        client.system_info()
+
+    assert info.value.status == status
+
+
+def test_429_is_throttled_with_numeric_retry_after(router, client):
+    headers = {"Retry-After": "12"}
+    router.get(f"{API}/system/info").respond(429, headers=headers, content=b"slow down")
+
+    with pytest.raises(errors.Throttled) as info:
+        client.system_info()
+
+    assert info.value.retry_after == 12.0
+    assert errors.is_transient(info.value)
+
+
+def test_429_without_retry_after_has_none(router, client):
+    router.get(f"{API}/system/info").respond(429)
+
+    with pytest.raises(errors.Throttled) as info:
+        client.system_info()
+
+    assert info.value.retry_after is None
+
+
+def test_500_timeout_is_server_error(router, client):
+    body = {
+        "code": "ConnectWiseApi",
+        "message": "A timeout has occured. Please try again.",
+    }
+    router.get(f"{API}/system/info").respond(500, json=body)
+
+    with pytest.raises(errors.ServerError) as info:
+        client.system_info()
+
+    assert info.value.detail.startswith("A timeout")
+
+
+def test_html_error_page_is_server_error_without_detail(router, client):
+    router.get(f"{API}/system/info").respond(502, html="<html>Bad gateway</html>")
+
+    with pytest.raises(errors.ServerError) as info:
+        client.system_info()
+
+    assert info.value.detail is None
+
+
+def test_redirect_is_not_followed_and_is_bad_response(router, client):
+    router.get(f"{API}/system/info").respond(
+        302, headers={"Location": "https://x.test/"}
+    )
+
+    with pytest.raises(errors.BadResponse) as info:
+        client.system_info()
+
+    assert "redirect" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"<html>login</html>", b'{"version": "v2025', b'[{"id": 1}, {"id"', b"\xff\xfe"],
+)
+def test_unreadable_success_body_is_bad_response(router, client, content):
+    router.get(f"{API}/service/tickets").respond(200, content=content)
+
+    with pytest.raises(errors.BadResponse):
+        client.get_page("service/tickets")
+
+
+def test_list_endpoint_returning_object_is_bad_response(router, client):
+    router.get(f"{API}/service/tickets").respond(200, json={"id": 1})
+
+    with pytest.raises(errors.BadResponse):
+        client.get_page("service/tickets")
+
+
+def test_list_with_non_object_rows_is_bad_response(router, client):
+    router.get(f"{API}/service/tickets").respond(200, json=[{"id": 1}, 2])
+
+    with pytest.raises(errors.BadResponse):
+        client.get_page("service/tickets")
+
+
+def test_get_returning_list_is_bad_response(router, client):
+    router.get(f"{API}/service/tickets/1").respond(200, json=[])
+
+    with pytest.raises(errors.BadResponse):
+        client.get("service/tickets/1")
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.ConnectError("refused"),
+        httpx.ReadError("reset by peer"),
+        httpx.RemoteProtocolError("truncated"),
+        httpx.ConnectTimeout("slow"),
+        httpx.ReadTimeout("slow"),
+    ],
+)
+def test_network_failures_are_connection_failed(router, client, exc):
+    router.get(f"{API}/system/info").mock(side_effect=exc)
+
+    with pytest.raises(errors.ConnectionFailed) as info:
+        client.system_info()
+
+    assert "api-na.myconnectwise.net" in info.value.detail
+
+
+# Counting and paging
+
+
+def test_count_sends_conditions_and_reads_count(router, client):
+    route = router.get(f"{API}/service/tickets/count").respond(
+        200, json={"count": 4211}
+    )
+
+    assert client.count("service/tickets", conditions="closedFlag = false") == 4211
+    assert route.calls.last.request.url.params["conditions"] == "closedFlag = false"
+
+
+@pytest.mark.parametrize("body", [{}, {"count": "12"}, {"count": True}, [], None])
+def test_count_without_whole_number_is_bad_response(router, client, body):
+    router.get(f"{API}/service/tickets/count").respond(200, json=body)
+
+    with pytest.raises(errors.BadResponse):
+        client.count("service/tickets")
+
+
+def test_get_page_sends_paging_parameters_and_reads_link(router, client):
+    tickets = f"{API}/service/tickets"
+    link = f'<{tickets}?page=4>; rel="next", <{tickets}?page=9>; rel="last"'
+    route = router.get(f"{API}/service/tickets").respond(
+        200, json=[sample("ticket.json")], headers={"Link": link}
+    )
+
+    page = client.get_page(
+        "service/tickets",
+        conditions="board/id = 12",
+        order_by="id desc",
+        page=3,
+        page_size=50,
+        fields=["id", "summary", "_info/lastUpdated"],
+    )
+
+    params = route.calls.last.request.url.params
+    assert dict(params) == {
+        "page": "3",
+        "pageSize": "50",
+        "conditions": "board/id = 12",
+        "orderBy": "id desc",
+        "fields": "id,summary,_info/lastUpdated",
+    }
+    assert page.items[0]["id"] == 58231 and page.has_next is True
+
+
+@pytest.mark.parametrize(
+    "asked, sent", [(5000, "1000"), (0, "1"), (-3, "1"), (250, "250")]
+)
+def test_page_size_is_clamped_to_connectwise_limits(router, client, asked, sent):
+    route = router.get(f"{API}/company/companies").respond(200, json=[])
+
+    page = client.get_page("company/companies", page_size=asked)
+
+    assert route.calls.last.request.url.params["pageSize"] == sent
+    assert page.items == [] and page.has_next is None
+
+
+def rows_server(rows):
+    """Answer like ConnectWise: filter on `id > N`, order by id."""
+    sent = []
+
+    def handler(request):
+        params = request.url.params
+        sent.append(dict(params))
+        after = int(re.match(r"\(?id > (\d+)", params["conditions"]).group(1))
+        size = int(params["pageSize"])
+        chosen = [r for r in rows if r["id"] > after and not r["closedFlag"]]
+        return httpx.Response(200, json=chosen[:size])
+
+    return handler, sent
+
+
+def test_iter_keyset_pages_across_boundaries_with_active_condition(router, client):
+    rows = [{"id": i, "closedFlag": i % 3 == 0} for i in range(1, 12)]
+    handler, sent = rows_server(rows)
+    router.get(f"{API}/service/tickets").mock(side_effect=handler)
+
+    pages = list(
+        client.iter_keyset(
+            "service/tickets", conditions="closedFlag = false", page_size=3
+        )
+    )
+
+    assert [[r["id"] for r in p] for p in pages] == [[1, 2, 4], [5, 7, 8], [10, 11]]
+    assert [s["conditions"] for s in sent] == [
+        "(id > 0) and (closedFlag = false)",
+        "(id > 4) and (closedFlag = false)",
+        "(id > 8) and (closedFlag = false)",
+    ]
+    assert {s["orderBy"] for s in sent} == {"id asc"}
+    assert {s["page"] for s in sent} == {"1"}
+
+
+def test_iter_keyset_stops_on_empty_page_after_full_page(router, client):
+    rows = [{"id": i, "closedFlag": False} for i in (3, 9)]
+    handler, sent = rows_server(rows)
+    router.get(f"{API}/service/tickets").mock(side_effect=handler)
+
+    pages = list(client.iter_keyset("service/tickets", after_id=2, page_size=2))
+
+    assert pages == [rows]
+    assert [s["conditions"] for s in sent] == ["id > 2", "id > 9"]
+
+
+def test_iter_keyset_stops_when_link_says_no_next(router, client):
+    link = f'<{API}/service/tickets?page=1>; rel="next", <{API}/x>; rel="first"'
+    router.get(f"{API}/service/tickets").respond(
+        200, json=[{"id": 1}, {"id": 2}], headers={"Link": link}
+    )
+
+    pages = list(client.iter_keyset("service/tickets", page_size=2))
+
+    assert len(pages) == 1 and router.calls.call_count == 2  # companyinfo + 1 page
+
+
+def test_iter_keyset_adds_id_to_requested_fields(router, client):
+    route = router.get(f"{API}/service/tickets").respond(200, json=[])
+
+    list(client.iter_keyset("service/tickets", fields="summary,status/name"))
+
+    assert route.calls.last.request.url.params["fields"] == "id,summary,status/name"
+
+
+@pytest.mark.parametrize("page", [[{"id": 5}, {"id": 5}], [{"id": 2}, {"id": "x"}]])
+def test_iter_keyset_refuses_a_page_that_does_not_advance(router, client, page):
+    router.get(f"{API}/service/tickets").respond(200, json=page)
+
+    with pytest.raises(errors.BadResponse):
+        list(client.iter_keyset("service/tickets", after_id=5, page_size=2))
+
+
+# Writing
+
+
+def test_patch_sends_json_patch_array_and_returns_ticket(router, client):
+    operations = sample("patch_ticket_status.json")
+    updated = dict(
+        sample("ticket.json"), status={"id": 103, "name": "Waiting on Client"}
+    )
+    route = router.patch(f"{API}/service/tickets/58231").respond(200, json=updated)
+
+    result = client.patch("service/tickets/58231", operations)
+
+    request = route.calls.last.request
+    assert orjson.loads(request.content) == operations
+    assert request.headers["content-type"] == "application/json"
+    assert result["status"]["id"] == 103
+
+
+def test_get_returns_callback_registration_object(router, client):
+    route = router.get(f"{API}/system/callbacks/3141")
+    route.respond(200, json=sample("callback_registration.json"))
+
+    entry = client.get("system/callbacks/3141")
+
+    assert (entry["type"], entry["level"], entry["objectId"]) == ("ticket", "board", 12)
+
+
+# Outbound policy when an http client is injected
+
+
+def test_injected_http_still_refuses_internal_site(router):
+    cw = ConnectWiseClient(
+        "https://cw.internal.test",
+        "acme",
+        "p",
+        "s",
+        client_id=CLIENT_ID,
+        http=httpx.Client(transport=httpx.MockTransport(router.handler)),
+    )
+
+    with outbound.use_resolver(lambda host, port: ["10.20.30.40"]):
+        with pytest.raises(errors.OutboundBlocked):
+            cw.company_info()
+
+    assert router.calls.call_count == 0
+
+
+def test_injected_http_refuses_plain_http_site_unless_allowed(router):
+    router.get("http://127.0.0.1:8765/login/companyinfo/acme").respond(
+        200, json=sample("company_info.json")
+    )
+    options = {
+        "client_id": CLIENT_ID,
+        "http": httpx.Client(transport=httpx.MockTransport(router.handler)),
+    }
+
+    blocked = ConnectWiseClient("http://127.0.0.1:8765", "acme", "p", "s", **options)
+    allowed = ConnectWiseClient(
+        "http://127.0.0.1:8765",
+        "acme",
+        "p",
+        "s",
+        allowed_hosts=["127.0.0.1:8765"],
+        **options,
+    )
+
+    with pytest.raises(errors.OutboundBlocked):
+        blocked.company_info()
+    assert allowed.company_info().codebase == "v2025_1"
+
+
+def test_client_built_http_refuses_internal_site_too():
+    cw = ConnectWiseClient("https://10.0.0.5", "acme", "p", "s", client_id=CLIENT_ID)
+
+    with pytest.raises(errors.OutboundBlocked):
+        cw.company_info()
+    cw.close()
+
+
+def test_close_leaves_an_injected_http_client_open(router):
+    http = httpx.Client(transport=httpx.MockTransport(router.handler))
+    with make_client(router, http=http):
+        pass
+
+    assert http.is_closed is False
+
+
+def test_logs_never_contain_keys_or_authorization(router, client, caplog):
+    router.get(f"{API}/system/info").respond(401, json=AUTH_BODY)
+    caplog.set_level(logging.DEBUG)
+
+    with pytest.raises(errors.AuthenticationFailed):
+        client.system_info()
+
+    assert caplog.records
+    token = base64.b64encode(
+        f"superitdemo+{PUBLIC_KEY}:{PRIVATE_KEY}".encode()
+    ).decode()
+    logged = " ".join(str(vars(r)) for r in caplog.records)
+    for secret in (PRIVATE_KEY, PUBLIC_KEY, token, CLIENT_ID):
+        assert secret not in logged
+
+
+def test_repr_does_not_show_keys(client):
+    assert PRIVATE_KEY not in repr(client) and PUBLIC_KEY not in repr(client)
+
+
+# Against a real socket on 127.0.0.1, to prove the timeout applies
+
+
+class SlowHandler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(1.0)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def slow_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_slow_server_times_out_as_connection_failed(slow_server):
+    port = slow_server.server_address[1]
+    cw = ConnectWiseClient(
+        f"http://127.0.0.1:{port}",
+        "acme",
+        "p",
+        "s",
+        client_id=CLIENT_ID,
+        codebase="v2025_1",
+        timeout=0.2,
+        allowed_hosts=[f"127.0.0.1:{port}"],
+    )
+
+    started = time.monotonic()
+    with cw, pytest.raises(errors.ConnectionFailed) as info:
+        cw.system_info()
+
+    assert time.monotonic() - started < 0.9
+    assert "timed out" in info.value.detail
