@@ -25,8 +25,9 @@ def parse_datetime(value) -> datetime | None:
 def _require(data, name: str) -> dict:
     if not isinstance(data, dict):
         raise BadResponse(detail=f"{name} payload is not a JSON object.")
-    if data.get("id") is None:
-        raise BadResponse(detail=f"{name} payload has no id.")
+    record_id = data.get("id")
+    if not isinstance(record_id, int) or isinstance(record_id, bool):
+        raise BadResponse(detail=f"{name} payload has no whole-number id.")
     return data
 
 

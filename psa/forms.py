@@ -54,7 +54,8 @@ class ConnectWiseConnectionForm(forms.Form):
         try:
             check_url(site.url, settings.CONNECTWISE_ALLOWED_HOSTS)
         except ConnectWiseError as error:
-            raise forms.ValidationError(error.message) from None
+            reason = f"{error.detail} " if error.detail else ""
+            raise forms.ValidationError(reason + error.message) from None
         self.url_notice = site.notice
         return site.url
 

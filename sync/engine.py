@@ -145,9 +145,12 @@ class SyncEngine:
 
     def _store_page(self, entity, maps, items):
         rows, skipped = self._parse_page(entity, maps, items)
-        last_id = max(item["id"] for item in items)
+        last_id = max(_whole_ids(items), default=0)
         with transaction.atomic():
             counts = upsert_page(entity, self.connection, rows)
+            for cw_id, reason in counts.refused.items():
+                self._warn(entity, {"id": cw_id}, reason)
+            skipped += len(counts.refused)
             if entity.name == "companies":
                 self._link_waiting_rows(list(rows))
                 maps_company = maps.setdefault("company", {})
@@ -162,14 +165,14 @@ class SyncEngine:
                 values = entity.to_fields(obj, maps)
             except (BadResponse, TypeError, ValueError) as error:
                 skipped += 1
-                self._warn(entity, item, error)
+                self._warn(entity, item, getattr(error, "detail", None) or error)
                 continue
             values["cw_updated_at"] = obj.updated_at
             values["raw"] = obj.raw
             rows[obj.id] = values
         return rows, skipped
 
-    def _warn(self, entity, item, error):
+    def _warn(self, entity, item, reason):
         cw_id = item.get("id") if isinstance(item, dict) else None
         SyncLogEntry.objects.create(
             tenant_id=self.run.tenant_id,
@@ -177,7 +180,7 @@ class SyncEngine:
             level=SyncLogEntry.WARNING,
             entity=entity.name,
             cw_id=cw_id if isinstance(cw_id, int) else None,
-            message=f"Record could not be stored: {error}",
+            message=f"Record could not be stored: {reason}",
         )
         log.warning(
             "sync record skipped",
@@ -212,15 +215,17 @@ class SyncEngine:
             ("unchanged", counts.unchanged),
         ):
             stage[key] = stage.get(key, 0) + value
-        counted = entity.name in COUNTED[self.run.kind]
+        # The run's own figures are those of its counted entities; the
+        # reference data (boards, statuses, …) shows only per stage.
+        weight = 1 if entity.name in COUNTED[self.run.kind] else 0
         self.run.checkpoint = {"stage": entity.name, "after_id": last_id}
         SyncRun.objects.filter(pk=self.run.pk).update(
             stages=self.run.stages,
             checkpoint=self.run.checkpoint,
-            done=F("done") + (seen if counted else 0),
-            created=F("created") + counts.created,
-            updated=F("updated") + counts.updated,
-            unchanged=F("unchanged") + counts.unchanged,
+            done=F("done") + weight * seen,
+            created=F("created") + weight * counts.created,
+            updated=F("updated") + weight * counts.updated,
+            unchanged=F("unchanged") + weight * counts.unchanged,
             skipped=F("skipped") + skipped,
             heartbeat_at=timezone.now(),
         )
@@ -248,3 +253,10 @@ class SyncEngine:
         )
         Connection.objects.filter(pk=self.connection.pk).update(last_error=message)
         self.run.refresh_from_db()
+
+
+def _whole_ids(items):
+    for item in items:
+        value = item.get("id") if isinstance(item, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            yield value

@@ -1,7 +1,8 @@
 """Store one page of ConnectWise rows in one bulk statement."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 
@@ -10,6 +11,8 @@ class PageCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # ConnectWise ids the database refused, with its reason.
+    refused: dict = field(default_factory=dict)
 
 
 def upsert_page(entity, connection, rows):
@@ -49,10 +52,35 @@ def upsert_page(entity, connection, rows):
             )
         )
     if objects:
-        model.objects.bulk_create(
-            objects,
-            update_conflicts=True,
-            unique_fields=["connection", "cw_id"],
-            update_fields=entity.update_fields,
-        )
+        _write(entity, objects, counts, known)
     return counts
+
+
+def _write(entity, objects, counts, known):
+    """One statement for the page; row by row only when the database
+    refuses it, so one bad record costs the sync that record alone."""
+    try:
+        with transaction.atomic():
+            _bulk(entity, objects)
+        return
+    except DatabaseError:
+        pass
+    for obj in objects:
+        try:
+            with transaction.atomic():
+                _bulk(entity, [obj])
+        except DatabaseError as error:
+            counts.refused[obj.cw_id] = str(error).strip().splitlines()[0]
+            if obj.cw_id in known:
+                counts.updated -= 1
+            else:
+                counts.created -= 1
+
+
+def _bulk(entity, objects):
+    entity.model.objects.bulk_create(
+        objects,
+        update_conflicts=True,
+        unique_fields=["connection", "cw_id"],
+        update_fields=entity.update_fields,
+    )

@@ -76,3 +76,41 @@ def world_a(db):
 @pytest.fixture
 def world_b(db):
     return TenantWorld("Bravo MSP")
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """A small ConnectWise sandbox shared by the tests that only read it."""
+    from connectwise.sandbox import Sandbox
+
+    with Sandbox(companies=12, contacts=60, tickets=150, seed=7) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_sandbox():
+    """A sandbox of the test's own, for tests that change its data."""
+    from connectwise.sandbox import Sandbox
+
+    with Sandbox(companies=10, contacts=40, tickets=120, seed=11) as running:
+        yield running
+
+
+@pytest.fixture
+def allow_sandbox(settings):
+    def allow(running):
+        settings.CONNECTWISE_ALLOWED_HOSTS = [f"127.0.0.1:{running.port}"]
+        return running
+
+    return allow
+
+
+def sandbox_connection(world, running, **fields):
+    """An active connection of ``world`` pointing at a running sandbox."""
+    values = {
+        "cw_company": running.company_id,
+        "public_key": running.public_key,
+        "private_key": running.private_key,
+    }
+    values.update(fields)
+    return world.connection(url=running.url, **values)

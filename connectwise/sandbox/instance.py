@@ -24,6 +24,7 @@ class Sandbox:
         latency_ms=0,
         company_id="superitdemo",
         port=0,
+        denied=(),
     ):
         self.data = Dataset(
             companies=companies, contacts=contacts, tickets=tickets, seed=seed
@@ -32,6 +33,8 @@ class Sandbox:
         self.public_key = derive_key(seed, "public")
         self.private_key = derive_key(seed, "private")
         self.latency_ms, self.port = latency_ms, port
+        # Resource paths (e.g. "service/tickets") the API member may not read.
+        self.denied = tuple(path.strip("/") for path in denied)
         self.requests_by_path: Counter = Counter()
         self._count_lock = threading.Lock()
         self._server = self._thread = None
@@ -85,6 +88,11 @@ class Sandbox:
         expected = f"{self.public_key}:{self.private_key}"
         same_company = company.lower() == self.company_id.lower()
         return credentials_match(rest, expected) and same_company
+
+    def denies(self, resource: str) -> bool:
+        return any(
+            resource == path or resource.startswith(path + "/") for path in self.denied
+        )
 
     def company_info(self, company_id: str) -> dict | None:
         if company_id.lower() != self.company_id.lower():

@@ -49,6 +49,14 @@ MISSING_CLIENT_ID = {
 }
 
 
+# A role without the module's Inquire right. The real body is not public
+# either (API.md, open question 1); the status is documented.
+FORBIDDEN = {
+    "code": "Forbidden",
+    "message": "The API member's security role does not allow this request.",
+}
+
+
 class ApiError(Exception):
     def __init__(self, status: int, body: dict):
         super().__init__(body.get("message"))
@@ -151,7 +159,10 @@ class Handler(BaseHTTPRequestHandler):
         if match is None:
             raise ApiError(404, NO_ENDPOINT)
         self._authenticate()
-        return match.group(2).strip("/")
+        resource = match.group(2).strip("/")
+        if self.server.sandbox.denies(resource):
+            raise ApiError(403, FORBIDDEN)
+        return resource
 
     def _authenticate(self) -> None:
         sandbox = self.server.sandbox

@@ -19,6 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--latency-ms", type=int, default=0)
         parser.add_argument("--company-id", default="superitdemo")
         parser.add_argument(
+            "--deny",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="Answer 403 under this API path, as a restricted security role "
+            "would (e.g. service/tickets); may be repeated.",
+        )
+        parser.add_argument(
             "--print-only",
             action="store_true",
             help="Print the four settings lines for --port and exit (bin/demo).",
@@ -33,6 +41,7 @@ class Command(BaseCommand):
             latency_ms=options["latency_ms"],
             company_id=options["company_id"],
             port=options["port"],
+            denied=options["deny"],
         )
         if options["print_only"]:
             self._print_settings(sandbox)
