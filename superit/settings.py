@@ -152,12 +152,15 @@ REDIS_URL = env_broker_url("REDIS_URL", None)
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_FS_BROKER_DIR = VAR_DIR / "celery"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (CELERY_FS_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FS_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_FS_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_FS_BROKER_DIR / "processed"),
+        # Exchange bindings; kombu's default is "control" in the working
+        # directory, which left a control/ folder in the checkout.
+        "control_folder": str(CELERY_FS_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -187,3 +190,4 @@ LOGGING = {
     },
 }
 SUPERIT_SYNC_QUEUE = env_str("SUPERIT_SYNC_QUEUE", "sync")
+CELERY_TASK_ROUTES = {"sync.tasks.*": {"queue": SUPERIT_SYNC_QUEUE}}

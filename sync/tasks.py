@@ -1,7 +1,6 @@
 import logging
 
 from celery import shared_task
-from django.conf import settings
 
 from sync.engine import SyncEngine
 from sync.models import SyncRun
@@ -9,11 +8,11 @@ from sync.models import SyncRun
 log = logging.getLogger(__name__)
 
 
-# Acknowledged late and rejected when the worker dies, so a run whose worker
-# was killed is delivered again and goes on from its checkpoint. The time
-# limit is generous: a first sync of a large ConnectWise takes a while.
+# On the sync queue (CELERY_TASK_ROUTES). Acknowledged late and rejected
+# when the worker dies, so a run whose worker was killed is delivered again
+# and goes on from its checkpoint. The time limit is generous: a first sync
+# of a large ConnectWise takes a while.
 @shared_task(
-    queue=settings.SUPERIT_SYNC_QUEUE,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=6 * 3600,

@@ -46,10 +46,10 @@ def _connection_form(request, original):
             initial=initial, private_key_optional=original is not None
         )
         return _render_form(request, form, original)
-    form = ConnectWiseConnectionForm(
-        request.POST, private_key_optional=True
-    )
     draft = _posted_draft(request, original)
+    form = ConnectWiseConnectionForm(
+        request.POST, private_key_optional=original is not None or draft is not None
+    )
     if request.POST.get("action") == "save":
         return _save(request, form, draft, original)
     return _test(request, form, original)
@@ -66,6 +66,16 @@ def _posted_draft(request, original):
     )
 
 
+def _normalised(form, original):
+    """Show the URL as it will be used, not as it was typed."""
+    data = form.data.copy()
+    data["api_url"] = form.cleaned_data["api_url"]
+    form.data = data
+    if original is None:
+        form.fields["private_key"].help_text = ""
+    return form
+
+
 def _private_key(form, original):
     typed = form.cleaned_data.get("private_key")
     if typed:
@@ -79,6 +89,7 @@ def _private_key(form, original):
 def _test(request, form, original):
     if not form.is_valid():
         return _render_form(request, form, original)
+    form = _normalised(form, original)
     private_key = _private_key(form, original)
     if private_key is None:
         return _render_form(request, form, original)
