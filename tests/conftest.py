@@ -16,6 +16,12 @@ def _no_real_names(host, port):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hashing strength is Django's business; tests only need a password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fake_resolver():
     with outbound.use_resolver(_no_real_names):
         yield

@@ -8,7 +8,7 @@ import respx
 
 from connectwise.client import ConnectWiseClient
 
-SAMPLES = Path("/work/shared/connectwise/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "connectwise"
 SITE = "https://na.myconnectwise.net"
 API = "https://api-na.myconnectwise.net/v2025_1/apis/3.0"
 COMPANY_INFO_URL = f"{SITE}/login/companyinfo/superitdemo"

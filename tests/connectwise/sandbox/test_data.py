@@ -11,7 +11,7 @@ from connectwise.sandbox import Dataset
 
 from .conftest import api_client
 
-SAMPLES = Path("/work/shared/connectwise/samples")
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "connectwise"
 
 
 def sample(name: str):
