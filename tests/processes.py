@@ -76,3 +76,31 @@ def wait_for(predicate, timeout, interval=0.05, on_tick=None):
             return True
         time.sleep(interval)
     return False
+
+
+@contextlib.contextmanager
+def sandbox_command(*args):
+    """Run `manage.py cw_sandbox` on a free port; yield the values it printed."""
+    command = [sys.executable, "manage.py", "cw_sandbox", "--port", "0", *args]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        values = {}
+        while len(values) < 4:
+            line = process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"cw_sandbox stopped: exit {process.poll()}")
+            if ": " in line:
+                key, value = line.strip().split(": ", 1)
+                values[key] = value
+        yield values
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        process.stdout.close()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -96,3 +97,9 @@ def browser(monkeypatch, settings):
             context.close()
         finally:
             chromium.close()
+            # While Playwright's loop runs, Django keeps this thread's
+            # database connections apart from the usual ones (they are
+            # "thread critical", so asgiref stores them per async context).
+            # Close the ones the test opened meanwhile, or PostgreSQL
+            # refuses to drop the test database at the end of the session.
+            connections.close_all()
