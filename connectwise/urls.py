@@ -101,7 +101,7 @@ def _clean_port(netloc: str, host: str, scheme: str) -> int | None:
         return None
 
     text = tail.rpartition(":")[2]
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise InvalidUrl(
             "The port in the site address must be a number from 1 to 65535."
         )

@@ -1,6 +1,7 @@
 """Test a connection's values and keep what passed as a draft until saved."""
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +19,20 @@ def run_checks(values, private_key):
         return run_connection_checks(client)
 
 
+DRAFT_LIFETIME = timedelta(days=1)
+
+
 def store_draft(tenant, user, form, report, private_key, replaces=None):
-    """Record the tested values as a draft; the old draft of this form goes."""
+    """Record the tested values as a draft until Save Connection.
+
+    Drafts nobody saved within a day are removed here, so abandoned tests
+    do not keep copies of private keys.
+    """
+    Connection.objects.filter(
+        tenant=tenant,
+        status=Connection.DRAFT,
+        created_at__lt=timezone.now() - DRAFT_LIFETIME,
+    ).delete()
     data = form.cleaned_data
     draft = Connection(
         tenant=tenant,
@@ -42,6 +55,11 @@ def store_draft(tenant, user, form, report, private_key, replaces=None):
         extra={"tenant_id": tenant.pk, "connection_id": draft.pk, "draft": True},
     )
     return draft
+
+
+def discard_draft(draft):
+    """A newer test of the same form replaces its draft."""
+    draft.delete()
 
 
 def changed_since_test(draft, form):

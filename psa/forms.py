@@ -4,6 +4,7 @@ from django.conf import settings
 from connectwise.errors import ConnectWiseError
 from connectwise.outbound import check_url
 from connectwise.urls import InvalidUrl, normalise_site_url
+from superit.params import clean_text
 
 
 class ConnectWiseConnectionForm(forms.Form):
@@ -29,7 +30,10 @@ class ConnectWiseConnectionForm(forms.Form):
             )
 
     def clean_name(self):
-        return self.cleaned_data["name"].strip()
+        name = clean_text(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Enter a name people can read.")
+        return name
 
     def clean_cw_company(self):
         value = self.cleaned_data["cw_company"].strip()

@@ -117,6 +117,7 @@ class Contact(CWEntity):
 
     class Meta(CWEntity.Meta):
         ordering = ["last_name", "first_name", "pk"]
+        indexes = [models.Index(fields=["connection", "cw_company_id"])]
 
     def __str__(self):
         return self.full_name
@@ -214,6 +215,7 @@ class Ticket(CWEntity):
     cw_priority_id = models.BigIntegerField(null=True, blank=True)
     priority_name = models.CharField(max_length=100, blank=True)
     owner = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL)
+    cw_owner_id = models.BigIntegerField(null=True, blank=True)
     owner_identifier = models.CharField(max_length=100, blank=True)
     owner_name = models.CharField(max_length=200, blank=True)
     resources = models.CharField(max_length=500, blank=True)
@@ -234,6 +236,7 @@ class Ticket(CWEntity):
         indexes = [
             models.Index(fields=["tenant", "-cw_updated_at", "-id"]),
             models.Index(fields=["connection", "cw_company_id"]),
+            models.Index(fields=["connection", "cw_contact_id"]),
         ]
 
     def __str__(self):

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "rest_framework",
     "django_htmx",
     "django_celery_beat",
@@ -191,3 +192,6 @@ LOGGING = {
 }
 SUPERIT_SYNC_QUEUE = env_str("SUPERIT_SYNC_QUEUE", "sync")
 CELERY_TASK_ROUTES = {"sync.tasks.*": {"queue": SUPERIT_SYNC_QUEUE}}
+DEFAULT_EXCEPTION_REPORTER_FILTER = (
+    "superit.error_reports.SecretSafeExceptionReporterFilter"
+)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from superit.forms import EmailLoginForm
 from superit.middleware import SESSION_KEY
 from superit.models import Membership
+from superit.params import parse_id
 from superit.permissions import tenant_required
 
 
@@ -26,7 +27,7 @@ def home(request):
 @tenant_required
 def switch_tenant(request):
     membership = Membership.objects.filter(
-        user=request.user, tenant_id=request.POST.get("tenant")
+        user=request.user, tenant_id=parse_id(request.POST.get("tenant"))
     ).first()
     if membership is None:
         raise Http404("No such manager team.")

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from connectwise.errors import BadResponse, ConnectWiseError
 from psa.clients import client_for
-from psa.models import Company, Connection, Contact, Ticket
+from psa.models import Connection
 from sync.entities import BY_NAME, COUNTED, STAGES
 from sync.models import SyncLogEntry, SyncRun
 from sync.upsert import upsert_page
@@ -151,10 +151,7 @@ class SyncEngine:
             for cw_id, reason in counts.refused.items():
                 self._warn(entity, {"id": cw_id}, reason)
             skipped += len(counts.refused)
-            if entity.name == "companies":
-                self._link_waiting_rows(list(rows))
-                maps_company = maps.setdefault("company", {})
-                maps_company.update(self._pks(Company, rows))
+            self._link_waiting_rows(entity, list(rows))
             self._record_progress(entity, len(items), counts, skipped, last_id)
 
     def _parse_page(self, entity, maps, items):
@@ -187,24 +184,17 @@ class SyncEngine:
             extra={"run_id": self.run.pk, "entity": entity.name, "cw_id": cw_id},
         )
 
-    def _pks(self, model, rows):
-        return dict(
-            model.objects.filter(
-                connection=self.connection, cw_id__in=list(rows)
-            ).values_list("cw_id", "pk")
-        )
-
-    def _link_waiting_rows(self, company_cw_ids):
-        """Link contacts and tickets that arrived before their company."""
-        company = Company.objects.filter(
-            connection=self.connection, cw_id=OuterRef("cw_company_id")
-        ).values("pk")[:1]
-        for model in (Contact, Ticket):
+    def _link_waiting_rows(self, entity, cw_ids):
+        """Link rows that arrived before the row they point at (a ticket
+        synced before its company, contact, board, ...)."""
+        for model, fk, cw_field in entity.links:
+            found = entity.model.objects.filter(
+                connection=self.connection, cw_id=OuterRef(cw_field)
+            ).values("pk")[:1]
             model.objects.filter(
                 connection=self.connection,
-                company__isnull=True,
-                cw_company_id__in=company_cw_ids,
-            ).update(company=Subquery(company))
+                **{f"{fk}__isnull": True, f"{cw_field}__in": cw_ids},
+            ).update(**{fk: Subquery(found)})
 
     def _record_progress(self, entity, seen, counts, skipped, last_id):
         stage = self.run.stages.setdefault(entity.name, {"total": 0})

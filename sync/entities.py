@@ -22,6 +22,9 @@ class Entity:
     to_fields: Callable
     # Maps this entity's rows need: {"company": Company, ...}.
     needs: dict = field(default_factory=dict)
+    # Rows of other entities that point at this one by ConnectWise id and
+    # are linked once it arrives: (model, foreign key, ConnectWise id field).
+    links: tuple = ()
 
     @property
     def update_fields(self):
@@ -130,6 +133,7 @@ def _ticket(obj, maps):
         "cw_priority_id": obj.priority_id,
         "priority_name": obj.priority_name or "",
         "owner_id": maps["member"].get(obj.owner_id),
+        "cw_owner_id": obj.owner_id,
         "owner_identifier": obj.owner_identifier or "",
         "owner_name": obj.owner_name or "",
         "resources": (obj.resources or "")[:500],
@@ -145,30 +149,69 @@ def _ticket(obj, maps):
 
 
 COMPANIES = Entity(
-    "companies", "Companies", "company/companies", Company,
-    cw.Company.from_payload, _company,
+    "companies",
+    "Companies",
+    "company/companies",
+    Company,
+    cw.Company.from_payload,
+    _company,
+    links=((Contact, "company", "cw_company_id"), (Ticket, "company", "cw_company_id")),
 )
 CONTACTS = Entity(
-    "contacts", "Contacts", "company/contacts", Contact,
-    cw.Contact.from_payload, _contact, {"company": Company},
+    "contacts",
+    "Contacts",
+    "company/contacts",
+    Contact,
+    cw.Contact.from_payload,
+    _contact,
+    needs={"company": Company},
+    links=((Ticket, "contact", "cw_contact_id"),),
 )
 BOARDS = Entity(
-    "boards", "Boards", "service/boards", Board, cw.Board.from_payload, _board
+    "boards",
+    "Boards",
+    "service/boards",
+    Board,
+    cw.Board.from_payload,
+    _board,
+    links=((BoardStatus, "board", "cw_board_id"), (Ticket, "board", "cw_board_id")),
 )
 STATUSES = Entity(
-    "statuses", "Board statuses", "service/boards/{board}/statuses", BoardStatus,
-    cw.BoardStatus.from_payload, _status, {"board": Board},
+    "statuses",
+    "Board statuses",
+    "service/boards/{board}/statuses",
+    BoardStatus,
+    cw.BoardStatus.from_payload,
+    _status,
+    needs={"board": Board},
+    links=((Ticket, "status", "cw_status_id"),),
 )
 MEMBERS = Entity(
-    "members", "Members", "system/members", Member, cw.Member.from_payload, _member
+    "members",
+    "Members",
+    "system/members",
+    Member,
+    cw.Member.from_payload,
+    _member,
+    links=((Ticket, "owner", "cw_owner_id"),),
 )
 PRIORITIES = Entity(
-    "priorities", "Priorities", "service/priorities", Priority,
-    cw.Priority.from_payload, _priority,
+    "priorities",
+    "Priorities",
+    "service/priorities",
+    Priority,
+    cw.Priority.from_payload,
+    _priority,
+    links=((Ticket, "priority", "cw_priority_id"),),
 )
 TICKETS = Entity(
-    "tickets", "Tickets", "service/tickets", Ticket, cw.Ticket.from_payload, _ticket,
-    {
+    "tickets",
+    "Tickets",
+    "service/tickets",
+    Ticket,
+    cw.Ticket.from_payload,
+    _ticket,
+    needs={
         "company": Company,
         "contact": Contact,
         "board": Board,

@@ -78,6 +78,17 @@ class SyncRun(models.Model):
         return min(100, round(100 * self.done / self.total))
 
     @property
+    def stage_rows(self):
+        """The per-entity figures in the order the stages run."""
+        from sync.entities import STAGES
+
+        return [
+            {"label": entity.label, **self.stages[entity.name]}
+            for entity in STAGES[self.kind]
+            if entity.name in self.stages
+        ]
+
+    @property
     def duration(self):
         if self.started_at is None:
             return None

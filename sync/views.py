@@ -1,6 +1,6 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from psa.models import Connection
 from superit.permissions import manager_required
@@ -31,7 +31,7 @@ def _panel(request, connection):
     )
 
 
-@require_GET
+@require_safe
 @manager_required
 def panel(request, pk):
     return _panel(request, _active_connection(request, pk))

@@ -1,22 +1,23 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from psa.models import Company, Connection, Contact
+from superit.params import clean_text
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
 
 PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 @manager_required
 def company_list(request, pk):
     connection = get_for_tenant_or_404(
         Connection, request.tenant, pk=pk, replaces__isnull=True
     )
-    query = request.GET.get("q", "").strip()
+    query = clean_text(request.GET.get("q", ""))
     companies = Company.objects.for_tenant(request.tenant).filter(
         connection=connection, deleted_at__isnull=True
     )

@@ -1,79 +1,83 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
 
-from psa.connection_setup import changed_since_test, run_checks, save_draft, store_draft
+from psa.connection_setup import (
+    changed_since_test,
+    discard_draft,
+    run_checks,
+    save_draft,
+    store_draft,
+)
 from psa.forms import ConnectWiseConnectionForm
 from psa.models import Connection
+from superit.params import parse_id
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
 
+TESTED = ("cw_company", "api_url", "public_key")
 
-@require_GET
+
+def _saved(tenant):
+    """Connections people work with: drafts are only a test's leftovers."""
+    return Connection.objects.for_tenant(tenant).exclude(status=Connection.DRAFT)
+
+
+@require_safe
 @manager_required
 def connection_list(request):
-    connections = Connection.objects.for_tenant(request.tenant).filter(
-        replaces__isnull=True
+    return render(
+        request, "psa/connection_list.html", {"connections": _saved(request.tenant)}
     )
-    return render(request, "psa/connection_list.html", {"connections": connections})
 
 
-@require_GET
+@require_safe
 @manager_required
 def connection_add(request):
     return render(request, "psa/connection_add.html")
 
 
+@sensitive_post_parameters("private_key")
+@require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
 def connection_add_connectwise(request):
     return _connection_form(request, original=None)
 
 
+@sensitive_post_parameters("private_key")
+@require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
 def connection_edit(request, pk):
-    saved = Connection.objects.exclude(status=Connection.DRAFT)
-    original = get_for_tenant_or_404(saved, request.tenant, pk=pk)
+    original = get_for_tenant_or_404(_saved(request.tenant), request.tenant, pk=pk)
     return _connection_form(request, original=original)
 
 
 def _connection_form(request, original):
-    initial = None
-    if original is not None:
-        initial = {f: getattr(original, f) for f in
-                   ("name", "cw_company", "api_url", "public_key")}
     if request.method != "POST":
+        initial = None
+        if original is not None:
+            initial = {f: getattr(original, f) for f in ("name", *TESTED)}
         form = ConnectWiseConnectionForm(
             initial=initial, private_key_optional=original is not None
         )
         return _render_form(request, form, original)
     draft = _posted_draft(request, original)
-    form = ConnectWiseConnectionForm(
-        request.POST, private_key_optional=original is not None or draft is not None
-    )
+    form = ConnectWiseConnectionForm(request.POST, private_key_optional=True)
     if request.POST.get("action") == "save":
         return _save(request, form, draft, original)
-    return _test(request, form, original)
+    return _test(request, form, original, draft)
 
 
 def _posted_draft(request, original):
-    draft_id = request.POST.get("draft")
-    if not draft_id or not draft_id.isdigit():
+    draft_id = parse_id(request.POST.get("draft"))
+    if draft_id is None:
         return None
     return (
         Connection.objects.for_tenant(request.tenant)
         .filter(pk=draft_id, status=Connection.DRAFT, replaces=original)
         .first()
     )
-
-
-def _normalised(form, original):
-    """Show the URL as it will be used, not as it was typed."""
-    data = form.data.copy()
-    data["api_url"] = form.cleaned_data["api_url"]
-    form.data = data
-    if original is None:
-        form.fields["private_key"].help_text = ""
-    return form
 
 
 def _private_key(form, original):
@@ -86,20 +90,31 @@ def _private_key(form, original):
     return None
 
 
-def _test(request, form, original):
+def _test(request, form, original, previous):
     if not form.is_valid():
         return _render_form(request, form, original)
-    form = _normalised(form, original)
+    _show_normalised_url(form, original)
     private_key = _private_key(form, original)
     if private_key is None:
         return _render_form(request, form, original)
-    report = run_checks(form.tested_values(), private_key)
+    report = run_checks(tuple(form.cleaned_data[f] for f in TESTED), private_key)
+    if previous is not None:
+        discard_draft(previous)
     draft = None
     if report.ok:
         draft = store_draft(
             request.tenant, request.user, form, report, private_key, original
         )
     return _render_form(request, form, original, report=report, draft=draft)
+
+
+def _show_normalised_url(form, original):
+    """Show the URL as it will be used, not as it was typed."""
+    data = form.data.copy()
+    data["api_url"] = form.cleaned_data["api_url"]
+    form.data = data
+    if original is None:
+        form.fields["private_key"].help_text = ""
 
 
 def _save(request, form, draft, original):
@@ -111,14 +126,20 @@ def _save(request, form, draft, original):
             original.save(update_fields=["name", "updated_at"])
             messages.success(request, "Connection renamed.")
             return redirect("psa:connection", pk=original.pk)
-        form.add_error(None, "Run Continue to Test first: only tested values "
-                             "can be saved.")
+        form.add_error(
+            None,
+            "There is no passed test to save: it was saved already or replaced "
+            "by a newer test. Click Continue to Test, then Save Connection.",
+        )
         return _render_form(request, form, original)
     changed = changed_since_test(draft, form)
     if changed:
-        form.add_error(None, "You changed " + ", ".join(changed) + " after the "
-                       "test. Click Continue to Test again before saving.")
-        return _render_form(request, form, original)
+        form.add_error(
+            None,
+            "You changed " + ", ".join(changed) + " after the test. Click "
+            "Continue to Test again before saving.",
+        )
+        return _render_form(request, form, original, draft=draft)
     connection = save_draft(draft, form.cleaned_data["name"])
     messages.success(request, f"Connection “{connection.name}” saved and active.")
     return redirect("psa:connection", pk=connection.pk)
@@ -126,8 +147,7 @@ def _save(request, form, draft, original):
 
 def _only_name_changed(form, original):
     data = form.cleaned_data
-    same = all(getattr(original, f) == data[f]
-               for f in ("cw_company", "api_url", "public_key"))
+    same = all(getattr(original, f) == data[f] for f in TESTED)
     return same and not data.get("private_key")
 
 
@@ -139,13 +159,12 @@ def _render_form(request, form, original, report=None, draft=None):
     )
 
 
-@require_GET
+@require_safe
 @manager_required
 def connection_detail(request, pk):
-    connection = get_for_tenant_or_404(
-        Connection, request.tenant, pk=pk, replaces__isnull=True
-    )
+    connection = get_for_tenant_or_404(_saved(request.tenant), request.tenant, pk=pk)
     return render(
-        request, "psa/connection_detail.html",
+        request,
+        "psa/connection_detail.html",
         {"connection": connection, "tab": "overview"},
     )

@@ -1,9 +1,10 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from psa.models import Connection, Ticket
+from superit.params import clean_text, parse_id
 from superit.permissions import tenant_required
 from superit.tenancy import get_for_tenant_or_404
 
@@ -18,21 +19,22 @@ def visible_tickets(request):
     return tickets
 
 
-@require_GET
+@require_safe
 @tenant_required
 def ticket_list(request):
     tickets = visible_tickets(request)
     connections = Connection.objects.for_tenant(request.tenant).filter(
         status=Connection.ACTIVE
     )
-    connection_id = request.GET.get("connection", "")
-    if connection_id.isdigit():
+    connection_id = parse_id(request.GET.get("connection"))
+    if connection_id is not None:
         tickets = tickets.filter(connection_id=connection_id)
-    query = request.GET.get("q", "").strip()
+    query = clean_text(request.GET.get("q", ""))
     if query:
         match = Q(summary__icontains=query) | Q(company_name__icontains=query)
-        if query.lstrip("#").isdigit():
-            match |= Q(cw_id=int(query.lstrip("#")))
+        number = parse_id(query.lstrip("#"))
+        if number is not None:
+            match |= Q(cw_id=number)
         tickets = tickets.filter(match)
     tickets = tickets.order_by("-cw_updated_at", "-pk")
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -44,12 +46,12 @@ def ticket_list(request):
             "tickets": page.object_list,
             "query": query,
             "connections": connections,
-            "connection_id": connection_id,
+            "connection_id": str(connection_id or ""),
         },
     )
 
 
-@require_GET
+@require_safe
 @tenant_required
 def ticket_detail(request, pk):
     ticket = get_for_tenant_or_404(visible_tickets(request), request.tenant, pk=pk)

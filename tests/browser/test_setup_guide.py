@@ -123,13 +123,14 @@ def test_setup_guide_from_login_to_synced_tickets(
     settings.CONNECTWISE_PAGE_SIZE = 50
 
     # The Sync buttons call start_sync() without a queue, so the run goes to
-    # the task's own queue, settings.SUPERIT_SYNC_QUEUE, which sync/tasks.py
-    # binds when it is imported: overriding that setting here would not
-    # reach the task, and a worker on the shared "sync" queue could take
-    # (or leave behind) runs of other test sessions or a demo on the same
-    # broker. enqueue(run, queue) is the product's own seam for choosing the
-    # queue, so the web server (a thread of this process) is made to pass a
-    # queue unique to this test, and our worker listens on that queue only.
+    # settings.SUPERIT_SYNC_QUEUE as read when Celery and sync/tasks.py were
+    # set up at import: overriding that setting here would not reach it, and
+    # a worker on the shared "sync" queue could take (or leave behind) runs
+    # of other test sessions or a demo on the same broker. enqueue(run,
+    # queue) is the product's own seam for choosing the queue (an explicit
+    # queue beats the task's default and any route), so the web server, a
+    # thread of this process, is made to pass a queue unique to this test,
+    # and our worker listens on that queue only.
     queue = unique_queue()
     real_enqueue = sync.services.enqueue
     monkeypatch.setattr(

@@ -143,7 +143,7 @@ def test_saving_after_changing_a_tested_value_is_refused(
 def test_save_without_a_test_is_refused(world_a, sandbox, allow_sandbox):
     allow_sandbox(sandbox)
     response = world_a.manager_client.post(ADD, _form(sandbox, action="save"))
-    assert "Run Continue to Test first" in response.content.decode()
+    assert "There is no passed test to save" in response.content.decode()
     assert not Connection.objects.exists()
 
 
@@ -233,4 +233,48 @@ def test_editing_keeps_the_stored_key_when_left_empty(world_a, sandbox, allow_sa
     connection.refresh_from_db()
     assert connection.name == "Renamed"
     assert connection.get_private_key() == sandbox.private_key
+    assert Connection.objects.count() == 1
+
+
+def test_a_new_test_replaces_the_draft_and_drafts_stay_out_of_the_list(
+    world_a, sandbox, allow_sandbox
+):
+    allow_sandbox(sandbox)
+    client = world_a.manager_client
+    first = client.post(ADD, _form(sandbox)).context["draft"]
+    second = client.post(ADD, _form(sandbox, draft=first.pk)).context["draft"]
+    assert list(Connection.objects.values_list("pk", flat=True)) == [second.pk]
+    listing = client.get(reverse("psa:connections")).content.decode()
+    assert "No PSA connections yet" in listing
+    assert client.get(reverse("psa:connection", args=[second.pk])).status_code == 404
+
+
+def test_drafts_older_than_a_day_are_removed_by_the_next_test(
+    world_a, sandbox, allow_sandbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    allow_sandbox(sandbox)
+    client = world_a.manager_client
+    old = client.post(ADD, _form(sandbox)).context["draft"]
+    Connection.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+    client.post(ADD, _form(sandbox))
+    assert not Connection.objects.filter(pk=old.pk).exists()
+    assert Connection.objects.count() == 1
+
+
+def test_saving_the_same_draft_twice_creates_one_connection(
+    world_a, sandbox, allow_sandbox
+):
+    allow_sandbox(sandbox)
+    client = world_a.manager_client
+    draft = client.post(ADD, _form(sandbox)).context["draft"]
+    save = _form(sandbox, action="save", private_key="", draft=draft.pk)
+    assert client.post(ADD, save).status_code == 302
+    again = client.post(ADD, save)
+    assert "There is no passed test to save" in again.content.decode()
     assert Connection.objects.count() == 1

@@ -96,9 +96,12 @@ def test_tickets_synced_before_their_company_are_linked_when_it_arrives(
     _sync(connection, "companies")
 
     assert not Ticket.objects.filter(company__isnull=True).exists()
-    ticket = Ticket.objects.select_related("company").first()
+    assert not Ticket.objects.filter(contact__isnull=True).exists()
+    ticket = Ticket.objects.select_related("company", "contact").first()
     assert ticket.company.cw_id == ticket.cw_company_id
+    assert ticket.contact.cw_id == ticket.cw_contact_id
     assert not Contact.objects.filter(company__isnull=True).exists()
+    assert ticket_differences(connection, list(sandbox.data.tickets())) == []
 
 
 def test_starting_a_running_kind_returns_the_running_run(connection):
