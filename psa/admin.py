@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from psa.models import Board, BoardStatus, Company, Connection, Contact, Member, Priority, Ticket
+from psa.models import (
+    Board,
+    BoardStatus,
+    Company,
+    Connection,
+    Contact,
+    Member,
+    Priority,
+    Ticket,
+)
 
 
 @admin.register(Connection)
@@ -10,14 +19,28 @@ class ConnectionAdmin(admin.ModelAdmin):
     search_fields = ["name", "cw_company"]
     # The private key is never shown, not even encrypted.
     exclude = ["private_key_token"]
-    readonly_fields = ["codebase", "cw_company_name", "cw_version", "last_tested_at",
-                       "last_synced_at", "last_error", "created_by", "replaces"]
+    readonly_fields = [
+        "codebase",
+        "cw_company_name",
+        "cw_version",
+        "last_tested_at",
+        "last_synced_at",
+        "last_error",
+        "created_by",
+        "replaces",
+    ]
 
 
 class CWEntityAdmin(admin.ModelAdmin):
     list_filter = ["tenant", "connection"]
-    readonly_fields = ["tenant", "connection", "cw_id", "cw_updated_at", "synced_at",
-                       "raw"]
+    readonly_fields = [
+        "tenant",
+        "connection",
+        "cw_id",
+        "cw_updated_at",
+        "synced_at",
+        "raw",
+    ]
 
 
 @admin.register(Company)
@@ -37,8 +60,15 @@ class ContactAdmin(CWEntityAdmin):
 class TicketAdmin(CWEntityAdmin):
     list_display = ["cw_id", "summary", "company_name", "status_name", "tenant"]
     search_fields = ["summary", "company_name"]
-    raw_id_fields = ["company", "contact", "board", "status", "priority", "owner",
-                     "routed_team"]
+    raw_id_fields = [
+        "company",
+        "contact",
+        "board",
+        "status",
+        "priority",
+        "owner",
+        "routed_team",
+    ]
 
 
 for model in (Board, BoardStatus, Member, Priority):

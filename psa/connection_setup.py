@@ -79,8 +79,16 @@ def changed_since_test(draft, form):
 def save_draft(draft, name):
     """Make a tested draft the active connection (or apply it to the original)."""
     target = draft.replaces or draft
-    for field in ("cw_company", "api_url", "public_key", "private_key_token",
-                  "codebase", "cw_company_name", "cw_version", "last_tested_at"):
+    for field in (
+        "cw_company",
+        "api_url",
+        "public_key",
+        "private_key_token",
+        "codebase",
+        "cw_company_name",
+        "cw_version",
+        "last_tested_at",
+    ):
         setattr(target, field, getattr(draft, field))
     target.name = name
     target.status = Connection.ACTIVE

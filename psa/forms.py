@@ -25,9 +25,9 @@ class ConnectWiseConnectionForm(forms.Form):
         self.url_notice = None
         if private_key_optional:
             self.fields["private_key"].required = False
-            self.fields["private_key"].help_text = (
-                "Leave empty to keep the stored private key."
-            )
+            self.fields[
+                "private_key"
+            ].help_text = "Leave empty to keep the stored private key."
 
     def clean_name(self):
         name = clean_text(self.cleaned_data["name"])

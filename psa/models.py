@@ -66,7 +66,9 @@ class CWEntity(models.Model):
     """Columns every row copied from ConnectWise carries."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
-    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="+"
+    )
     cw_id = models.BigIntegerField()
     cw_updated_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -104,7 +106,11 @@ class Company(CWEntity):
 
 class Contact(CWEntity):
     company = models.ForeignKey(
-        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
     )
     cw_company_id = models.BigIntegerField(null=True, blank=True)
     first_name = models.CharField(max_length=100, blank=True)
@@ -200,12 +206,20 @@ class Ticket(CWEntity):
     cw_status_id = models.BigIntegerField(null=True, blank=True)
     status_name = models.CharField(max_length=100, blank=True)
     company = models.ForeignKey(
-        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
     )
     cw_company_id = models.BigIntegerField(null=True, blank=True)
     company_name = models.CharField(max_length=300, blank=True)
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
     )
     cw_contact_id = models.BigIntegerField(null=True, blank=True)
     contact_name = models.CharField(max_length=200, blank=True)

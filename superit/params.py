@@ -23,7 +23,6 @@ def clean_text(text):
     """Drop control and invisible formatting characters (NUL, bidi overrides,
     zero-width spaces) and trim; what is left is what a person can see."""
     kept = (
-        ch for ch in text
-        if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\t"
+        ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\t"
     )
     return " ".join("".join(kept).split())

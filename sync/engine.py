@@ -61,7 +61,8 @@ class SyncEngine:
         if not self.run.stages:
             self.run.stages = self._count_totals()
             self.run.total = sum(
-                s["total"] for name, s in self.run.stages.items()
+                s["total"]
+                for name, s in self.run.stages.items()
                 if name in COUNTED[self.run.kind]
             )
         self.run.status = SyncRun.RUNNING
@@ -79,7 +80,11 @@ class SyncEngine:
             if entity.name in COUNTED[self.run.kind]:
                 total = self.client.count(entity.path)
             stages[entity.name] = {
-                "total": total, "done": 0, "created": 0, "updated": 0, "unchanged": 0
+                "total": total,
+                "done": 0,
+                "created": 0,
+                "updated": 0,
+                "unchanged": 0,
             }
         return stages
 

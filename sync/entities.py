@@ -5,8 +5,8 @@ foreign keys are resolved through maps of ConnectWise id to our primary key,
 loaded once per stage.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from connectwise import models as cw
 from psa.models import Board, BoardStatus, Company, Contact, Member, Priority, Ticket

@@ -114,3 +114,6 @@ class SyncLogEntry(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.level} {self.entity} {self.cw_id}: {self.message}"

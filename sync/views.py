@@ -1,6 +1,6 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from psa.models import Connection
 from superit.permissions import manager_required

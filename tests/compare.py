@@ -18,8 +18,11 @@ def _ref(payload, key, field="id"):
 
 
 def _default_item(payload, kind):
-    items = [i for i in payload.get("communicationItems", [])
-             if i.get("communicationType") == kind]
+    items = [
+        i
+        for i in payload.get("communicationItems", [])
+        if i.get("communicationType") == kind
+    ]
     for item in items:
         if item.get("defaultFlag"):
             return item["value"]

@@ -46,14 +46,30 @@ def unique_queue():
 def celery_worker(queue, log_path, pool="solo", concurrency=1, **env):
     """Run `celery worker` on ``queue`` until the block ends."""
     command = [
-        sys.executable, "-m", "celery", "-A", "superit", "worker",
-        "--queues", queue, "--pool", pool, "--concurrency", str(concurrency),
-        "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "superit",
+        "worker",
+        "--queues",
+        queue,
+        "--pool",
+        pool,
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
+        "--without-mingle",
+        "--without-gossip",
         "--without-heartbeat",
     ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=child_env(**env), stdout=log,
+            command,
+            cwd=ROOT,
+            env=child_env(**env),
+            stdout=log,
             stderr=subprocess.STDOUT,
         )
         try:
@@ -83,8 +99,12 @@ def sandbox_command(*args):
     """Run `manage.py cw_sandbox` on a free port; yield the values it printed."""
     command = [sys.executable, "manage.py", "cw_sandbox", "--port", "0", *args]
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        command,
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         values = {}

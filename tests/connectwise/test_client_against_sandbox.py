@@ -20,8 +20,9 @@ CLIENT_ID = "00000000-0000-4000-8000-000000000000"
 
 @pytest.fixture(scope="module")
 def running():
-    with Sandbox(companies=60, contacts=40, tickets=260, seed=4,
-                 denied=["system/members"]) as sb:
+    with Sandbox(
+        companies=60, contacts=40, tickets=260, seed=4, denied=["system/members"]
+    ) as sb:
         yield sb
 
 
@@ -120,30 +121,39 @@ def test_counts_honour_conditions(running):
 
 def test_keyset_paging_crosses_page_boundaries_under_a_condition(running):
     board = next(running.data.boards())
-    wanted = [t["id"] for t in running.data.tickets()
-              if t["board"]["id"] == board["id"] and not t["closedFlag"]]
+    wanted = [
+        t["id"]
+        for t in running.data.tickets()
+        if t["board"]["id"] == board["id"] and not t["closedFlag"]
+    ]
     where = cond.and_(cond.eq("board/id", board["id"]), cond.eq("closedFlag", False))
     with _client(running) as client:
-        pages = list(client.iter_keyset("service/tickets", conditions=where,
-                                        page_size=7))
+        pages = list(
+            client.iter_keyset("service/tickets", conditions=where, page_size=7)
+        )
     assert len(wanted) > 14
     assert [t["id"] for page in pages for t in page] == wanted
     assert all(len(page) == 7 for page in pages[:-1])
 
 
 def test_a_name_with_both_quote_kinds_is_matched_by_id(running):
-    both = [c for c in running.data.companies() if "'" in c["name"] and '"' in c["name"]]
-    single = [c for c in running.data.companies()
-              if "'" in c["name"] and '"' not in c["name"]]
+    both = [
+        c for c in running.data.companies() if "'" in c["name"] and '"' in c["name"]
+    ]
+    single = [
+        c for c in running.data.companies() if "'" in c["name"] and '"' not in c["name"]
+    ]
     assert both and single
     with _client(running) as client:
         for company in single[:3]:
-            found = client.get_page("company/companies",
-                                    conditions=cond.eq("name", company["name"]))
+            found = client.get_page(
+                "company/companies", conditions=cond.eq("name", company["name"])
+            )
             assert [c["id"] for c in found.items] == [company["id"]]
         for company in both:
             with pytest.raises(cond.UnquotableLiteral):
                 cond.eq("name", company["name"])
-            found = client.get_page("company/companies",
-                                    conditions=cond.eq("id", company["id"]))
+            found = client.get_page(
+                "company/companies", conditions=cond.eq("id", company["id"])
+            )
             assert found.items[0]["name"] == company["name"]

@@ -17,8 +17,12 @@ def _rows(world):
         tenant=world.tenant, connection=connection, cw_id=1, name="Zeta", synced_at=now
     )
     ticket = Ticket.objects.create(
-        tenant=world.tenant, connection=connection, cw_id=7, summary="Printer",
-        company=company, synced_at=now,
+        tenant=world.tenant,
+        connection=connection,
+        cw_id=7,
+        summary="Printer",
+        company=company,
+        synced_at=now,
     )
     return connection, company, ticket
 

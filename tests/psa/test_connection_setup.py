@@ -38,8 +38,14 @@ def test_it_offers_add_connection_then_connectwise(world_a):
     choose = client.get(reverse("psa:connection-add")).content.decode()
     assert "ConnectWise" in choose and ADD in choose
     form = client.get(ADD).content.decode()
-    for label in ("Connection Name", "Company ID", "API URL", "Public Key",
-                  "Private Key", "Continue to Test"):
+    for label in (
+        "Connection Name",
+        "Company ID",
+        "API URL",
+        "Public Key",
+        "Private Key",
+        "Continue to Test",
+    ):
         assert label in form
 
 
@@ -52,14 +58,19 @@ def test_it_tests_saves_and_lists_an_active_connection(world_a, sandbox, allow_s
     assert _checks(tested) == dict.fromkeys(
         ["authentication", "api_access", "company_info"], "passed"
     )
-    for label in ("Authentication successful", "API access confirmed",
-                  "Company information retrieved", "Save Connection"):
+    for label in (
+        "Authentication successful",
+        "API access confirmed",
+        "Company information retrieved",
+        "Save Connection",
+    ):
         assert label in page
     assert "superitdemo (Super IT sandbox)" in page and "v2025.1" in page
     draft = Connection.objects.get(status=Connection.DRAFT)
 
-    saved = client.post(ADD, _form(sandbox, action="save", private_key="",
-                                   draft=draft.pk))
+    saved = client.post(
+        ADD, _form(sandbox, action="save", private_key="", draft=draft.pk)
+    )
     assert saved.status_code == 302
     connection = Connection.objects.get()
     assert connection.status == Connection.ACTIVE
@@ -75,7 +86,9 @@ def test_a_wrong_company_id_fails_authentication_and_skips_the_rest(
     allow_sandbox(sandbox)
     response = world_a.manager_client.post(ADD, _form(sandbox, cw_company="nosuch"))
     assert _checks(response) == {
-        "authentication": "failed", "api_access": "not_run", "company_info": "not_run"
+        "authentication": "failed",
+        "api_access": "not_run",
+        "company_info": "not_run",
     }
     page = response.content.decode()
     assert "Company ID" in page and "not run" in page
@@ -96,7 +109,9 @@ def test_a_role_without_ticket_access_fails_api_access(world_a, allow_sandbox):
         allow_sandbox(sb)
         response = world_a.manager_client.post(ADD, _form(sb))
     assert _checks(response) == {
-        "authentication": "passed", "api_access": "failed", "company_info": "not_run"
+        "authentication": "passed",
+        "api_access": "failed",
+        "company_info": "not_run",
     }
     result = response.context["report"].results[1]
     assert "security role" in result.hint.lower()
@@ -110,7 +125,9 @@ def test_missing_company_information_fails_the_third_check(
         allow_sandbox(sb)
         response = world_a.manager_client.post(ADD, _form(sb))
     assert _checks(response) == {
-        "authentication": "passed", "api_access": "passed", "company_info": "failed"
+        "authentication": "passed",
+        "api_access": "passed",
+        "company_info": "failed",
     }
 
 
@@ -133,8 +150,12 @@ def test_saving_after_changing_a_tested_value_is_refused(
     client = world_a.manager_client
     client.post(ADD, _form(sandbox))
     draft = Connection.objects.get()
-    response = client.post(ADD, _form(sandbox, action="save", private_key="",
-                                      public_key="another", draft=draft.pk))
+    response = client.post(
+        ADD,
+        _form(
+            sandbox, action="save", private_key="", public_key="another", draft=draft.pk
+        ),
+    )
     assert response.status_code == 200
     assert "You changed Public Key after the test" in response.content.decode()
     assert Connection.objects.get().status == Connection.DRAFT
@@ -147,12 +168,15 @@ def test_save_without_a_test_is_refused(world_a, sandbox, allow_sandbox):
     assert not Connection.objects.exists()
 
 
-def test_another_tenants_draft_cannot_be_saved(world_a, world_b, sandbox, allow_sandbox):
+def test_another_tenants_draft_cannot_be_saved(
+    world_a, world_b, sandbox, allow_sandbox
+):
     allow_sandbox(sandbox)
     world_a.manager_client.post(ADD, _form(sandbox))
     draft = Connection.objects.get()
-    world_b.manager_client.post(ADD, _form(sandbox, action="save", private_key="",
-                                           draft=draft.pk))
+    world_b.manager_client.post(
+        ADD, _form(sandbox, action="save", private_key="", draft=draft.pk)
+    )
     assert Connection.objects.get().status == Connection.DRAFT
     assert not Connection.objects.filter(tenant=world_b.tenant).exists()
 
@@ -185,8 +209,15 @@ def test_it_refuses_urls_the_outbound_policy_forbids(world_a, url, message):
 
     with outbound.use_resolver(fake):
         response = world_a.manager_client.post(
-            ADD, {"name": "x", "cw_company": "co", "api_url": url,
-                  "public_key": "p", "private_key": "k", "action": "test"}
+            ADD,
+            {
+                "name": "x",
+                "cw_company": "co",
+                "api_url": url,
+                "public_key": "p",
+                "private_key": "k",
+                "action": "test",
+            },
         )
     errors = response.context["form"].errors.get("api_url")
     assert errors, url
@@ -228,8 +259,10 @@ def test_editing_keeps_the_stored_key_when_left_empty(world_a, sandbox, allow_sa
     tested = client.post(url, _form(sandbox, name="Renamed", private_key=""))
     assert tested.context["report"].ok
     draft = tested.context["draft"]
-    client.post(url, _form(sandbox, name="Renamed", private_key="", action="save",
-                           draft=draft.pk))
+    client.post(
+        url,
+        _form(sandbox, name="Renamed", private_key="", action="save", draft=draft.pk),
+    )
     connection.refresh_from_db()
     assert connection.name == "Renamed"
     assert connection.get_private_key() == sandbox.private_key

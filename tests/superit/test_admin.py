@@ -12,8 +12,15 @@ def test_staff_can_open_every_admin_list_and_no_key_is_shown(world_a):
     staff = User.objects.create_superuser("staff@superit.test", "pw-staff-1")
     client = Client()
     client.force_login(staff)
-    for name in ("superit_tenant", "superit_user", "psa_connection", "psa_company",
-                 "psa_ticket", "psa_contact", "sync_syncrun"):
+    for name in (
+        "superit_tenant",
+        "superit_user",
+        "psa_connection",
+        "psa_company",
+        "psa_ticket",
+        "psa_contact",
+        "sync_syncrun",
+    ):
         response = client.get(reverse(f"admin:{name}_changelist"))
         assert response.status_code == 200, name
     page = client.get(reverse("admin:psa_connection_change", args=[connection.pk]))

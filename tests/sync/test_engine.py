@@ -113,11 +113,19 @@ def test_starting_a_running_kind_returns_the_running_run(connection):
 
 
 def test_the_database_refuses_two_active_runs_of_one_kind(connection):
-    SyncRun.objects.create(tenant=connection.tenant, connection=connection,
-                           kind="tickets", status=SyncRun.RUNNING)
+    SyncRun.objects.create(
+        tenant=connection.tenant,
+        connection=connection,
+        kind="tickets",
+        status=SyncRun.RUNNING,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        SyncRun.objects.create(tenant=connection.tenant, connection=connection,
-                               kind="tickets", status=SyncRun.QUEUED)
+        SyncRun.objects.create(
+            tenant=connection.tenant,
+            connection=connection,
+            kind="tickets",
+            status=SyncRun.QUEUED,
+        )
 
 
 def test_a_sync_with_bad_keys_fails_with_the_reason(world_a, sandbox, allow_sandbox):
@@ -171,7 +179,9 @@ def test_a_record_that_cannot_be_parsed_is_logged_and_skipped(
     assert Company.objects.count() == len(list(sandbox.data.companies())) - 1
 
 
-def test_a_row_the_database_refuses_costs_only_that_row(connection, sandbox, monkeypatch):
+def test_a_row_the_database_refuses_costs_only_that_row(
+    connection, sandbox, monkeypatch
+):
     from django.db import DataError
 
     from sync import upsert

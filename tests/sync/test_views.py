@@ -11,12 +11,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued(monkeypatch):
     sent = []
-    monkeypatch.setattr(services, "enqueue", lambda run, queue=None: sent.append(run.pk))
+    monkeypatch.setattr(
+        services, "enqueue", lambda run, queue=None: sent.append(run.pk)
+    )
     return sent
 
 
-def test_sync_companies_button_queues_a_run_and_shows_it(world_a, queued,
-                                                        django_capture_on_commit_callbacks):
+def test_sync_companies_button_queues_a_run_and_shows_it(
+    world_a, queued, django_capture_on_commit_callbacks
+):
     connection = world_a.connection()
     url = reverse("sync:start", args=[connection.pk, "companies"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -28,8 +31,9 @@ def test_sync_companies_button_queues_a_run_and_shows_it(world_a, queued,
     assert "Queued" in page and 'hx-trigger="every 1s"' in page
 
 
-def test_a_second_click_returns_the_running_run(world_a, queued,
-                                                django_capture_on_commit_callbacks):
+def test_a_second_click_returns_the_running_run(
+    world_a, queued, django_capture_on_commit_callbacks
+):
     connection = world_a.connection()
     url = reverse("sync:start", args=[connection.pk, "tickets"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -40,9 +44,14 @@ def test_a_second_click_returns_the_running_run(world_a, queued,
 
 def test_the_panel_shows_progress_and_stops_polling_when_done(world_a):
     connection = world_a.connection()
-    run = SyncRun.objects.create(tenant=world_a.tenant, connection=connection,
-                                 kind="tickets", status=SyncRun.RUNNING,
-                                 total=2000, done=1000)
+    run = SyncRun.objects.create(
+        tenant=world_a.tenant,
+        connection=connection,
+        kind="tickets",
+        status=SyncRun.RUNNING,
+        total=2000,
+        done=1000,
+    )
     url = reverse("sync:panel", args=[connection.pk])
     running = world_a.manager_client.get(url).content.decode()
     assert "1000 of 2000" in running and "every 1s" in running

@@ -42,8 +42,10 @@ def test_a_worker_process_syncs_everything_with_live_progress(
         url = printed["API URL"]
         settings.CONNECTWISE_ALLOWED_HOSTS = [url.removeprefix("http://")]
         connection = world_a.connection(
-            url=url, cw_company=printed["Company ID"],
-            public_key=printed["Public Key"], private_key=printed["Private Key"],
+            url=url,
+            cw_company=printed["Company ID"],
+            public_key=printed["Public Key"],
+            private_key=printed["Private Key"],
         )
         with celery_worker(queue, tmp_path / "worker.log"):
             companies, _ = start_sync(connection, "companies", queue=queue)

@@ -30,5 +30,6 @@ class Command(BaseCommand):
             )
         tenant = Tenant.objects.create(name=name)
         Membership.objects.create(user=user, tenant=tenant, role=Membership.MANAGER)
-        self.stdout.write(f"Created tenant {tenant.name!r} (id {tenant.pk}) "
-                          f"with manager {email}.")
+        self.stdout.write(
+            f"Created tenant {tenant.name!r} (id {tenant.pk}) with manager {email}."
+        )

@@ -7,7 +7,11 @@ from sync.engine import SyncEngine
 from sync.models import SyncRun
 from sync.services import start_sync
 
-KINDS = {"companies": ["companies"], "tickets": ["tickets"], "all": ["companies", "tickets"]}
+KINDS = {
+    "companies": ["companies"],
+    "tickets": ["tickets"],
+    "all": ["companies", "tickets"],
+}
 
 
 class Command(BaseCommand):
