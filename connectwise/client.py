@@ -1,13 +1,15 @@
 """The one client every ConnectWise call goes through.
 
-It makes exactly one HTTP request per method call and classes every failure
-as a typed error; retrying is left to the caller (see errors.is_transient).
+Every failure comes out as a typed error. Without a retry policy a method
+call makes one HTTP request (the connection test wants fast answers); with
+one, transient failures are tried again (see retry.RetryPolicy). A budget,
+when given, paces every request, retries included.
 """
 
 import base64
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 import httpx
@@ -15,16 +17,19 @@ import orjson
 
 from . import conditions as cond
 from . import outbound
+from .budget import Budget
 from .errors import (
     BadResponse,
     ClientIdMissing,
     CompanyNotFound,
     ConnectionFailed,
     NotFound,
+    is_missing_endpoint,
 )
 from .models import CompanyInfo, SystemInfo
 from .paging import Page, has_next_page
 from .responses import decode, error_for_response, expect_dict, expect_rows
+from .retry import RetryPolicy
 from .urls import api_site_url, normalise_site_url
 
 __all__ = ["ConnectWiseClient", "Page"]
@@ -49,6 +54,9 @@ class ConnectWiseClient:
         timeout=30.0,
         allowed_hosts=(),
         http: httpx.Client | None = None,
+        retry: RetryPolicy | None = None,
+        budget: Budget | None = None,
+        on_codebase_change: Callable[[str], object] | None = None,
     ):
         self.site = normalise_site_url(site_url)
         self.api_url = api_site_url(self.site)
@@ -56,6 +64,11 @@ class ConnectWiseClient:
         self.client_id = (client_id or "").strip()
         self.codebase = codebase.strip("/") if codebase else None
         self.allowed_hosts = tuple(allowed_hosts or ())
+        self.retry = retry
+        self.budget = budget
+        self.on_codebase_change = on_codebase_change
+        # A stored codebase may be stale after an upgrade: look once.
+        self._may_rediscover = self.codebase is not None
 
         self._accept = f"{_MEDIA_TYPE}; version={api_version}"
         self._auth = _basic_auth(self.company_id, public_key, private_key)
@@ -73,7 +86,7 @@ class ConnectWiseClient:
         company = quote(self.company_id, safe="")
         url = f"{self.site.url}/login/companyinfo/{company}"
         try:
-            data = self._request("GET", url, auth=False)
+            data = self._call_url("GET", "login/companyinfo", url, auth=False)
         except NotFound as exc:
             raise CompanyNotFound(status=exc.status, detail=exc.detail) from None
 
@@ -95,15 +108,13 @@ class ConnectWiseClient:
     # Reading
 
     def get(self, path) -> dict:
-        return expect_dict(self._api("GET", path))
+        return self._api("GET", path, read=_read_dict)
 
     def count(self, path, conditions=None) -> int:
         params = {"conditions": conditions} if conditions else None
-        data = expect_dict(self._api("GET", f"{_strip(path)}/count", params=params))
-        value = data.get("count")
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise BadResponse(detail="The count response has no whole-number count.")
-        return value
+        return self._api(
+            "GET", f"{_strip(path)}/count", read=_read_count, params=params
+        )
 
     def get_page(
         self,
@@ -123,14 +134,17 @@ class ConnectWiseClient:
         if fields:
             params["fields"] = _fields(fields)
 
-        response = self._api_response("GET", path, params=params)
-        items = expect_rows(decode(response))
-        return Page(items=items, has_next=has_next_page(response.headers.get("link")))
+        return self._api("GET", path, read=_read_page, params=params)
 
     def iter_keyset(
         self, path, *, conditions=None, after_id=0, page_size=MAX_PAGE_SIZE, fields=None
     ) -> Iterator[list[dict]]:
-        """Page by `id > last id`, so rows changing mid-sync never shift."""
+        """Page by `id > last id`, so rows changing mid-sync never shift.
+
+        A page is yielded only once get_page has read it whole, retries
+        included, and `after` moves only past a yielded page: a page that
+        failed is asked for again or raised, never skipped or repeated.
+        """
         size = _clamp(page_size)
         if fields:
             fields = _with_id(fields)
@@ -156,7 +170,7 @@ class ConnectWiseClient:
 
     def patch(self, path, operations: list[dict]) -> dict:
         body = orjson.dumps(list(operations))
-        return expect_dict(self._api("PATCH", path, content=body))
+        return self._api("PATCH", path, read=_read_dict, content=body)
 
     # Lifecycle
 
@@ -175,14 +189,53 @@ class ConnectWiseClient:
     def _api_path(self, path) -> str:
         return f"{self.api_url}/{self.ensure_codebase()}/apis/3.0/{_strip(path)}"
 
-    def _api(self, method, path, **kwargs):
-        return decode(self._api_response(method, path, **kwargs))
+    def _api(self, method, path, *, read, **kwargs):
+        try:
+            return self._api_once(method, path, read, kwargs)
+        except NotFound as err:
+            if not self._rediscover(err):
+                raise
+        return self._api_once(method, path, read, kwargs)
 
-    def _api_response(self, method, path, **kwargs) -> httpx.Response:
-        return self._send(method, self._api_path(path), auth=True, **kwargs)
+    def _api_once(self, method, path, read, kwargs):
+        # Discover first, so company info is not retried inside a retry.
+        self.ensure_codebase()
 
-    def _request(self, method, url, *, auth, **kwargs):
-        return decode(self._send(method, url, auth=auth, **kwargs))
+        def attempt():
+            response = self._send(method, self._api_path(path), auth=True, **kwargs)
+            return read(response)
+
+        return self._run(method, _strip(path), attempt)
+
+    def _call_url(self, method, log_path, url, *, auth, read=decode, **kwargs):
+        def attempt():
+            return read(self._send(method, url, auth=auth, **kwargs))
+
+        return self._run(method, log_path, attempt)
+
+    def _run(self, method, log_path, attempt):
+        if self.retry is None:
+            return attempt()
+        return self.retry.run(attempt, method=method, path=log_path)
+
+    def _rediscover(self, err: NotFound) -> bool:
+        """After "endpoint does not exist", re-read the codebase, once."""
+        if not self._may_rediscover or not is_missing_endpoint(err):
+            return False
+
+        self._may_rediscover = False
+        old, new = self.codebase, self.company_info().codebase
+        logger.info(
+            "connectwise codebase checked",
+            extra={"old_codebase": old, "new_codebase": new, "changed": new != old},
+        )
+        if not new or new == old:
+            return False
+
+        self.codebase = new
+        if self.on_codebase_change is not None:
+            self.on_codebase_change(new)
+        return True
 
     def _headers(self, auth: bool, has_body: bool) -> dict:
         headers = {"Accept": self._accept, "clientId": self.client_id}
@@ -197,6 +250,8 @@ class ConnectWiseClient:
             raise ClientIdMissing(detail="CONNECTWISE_CLIENT_ID is empty.")
         if not self._owns_http:
             outbound.check_url(url, self.allowed_hosts)
+        if self.budget is not None:
+            self.budget.acquire()
 
         headers = self._headers(auth, content is not None)
         started = time.monotonic()
@@ -204,15 +259,31 @@ class ConnectWiseClient:
             response = self._http.request(
                 method, url, params=params, content=content, headers=headers
             )
-        except httpx.TimeoutException as exc:
-            raise _network_error(url, "timed out", exc) from None
+        except _NOT_SENT as exc:
+            raise _network_error(url, _what(exc), exc, sent=False) from None
         except httpx.HTTPError as exc:
-            raise _network_error(url, type(exc).__name__, exc) from None
+            raise _network_error(url, _what(exc), exc) from None
 
         _log_response(method, response, started)
         if not response.is_success:
             raise error_for_response(response)
         return response
+
+
+def _read_dict(response: httpx.Response) -> dict:
+    return expect_dict(decode(response))
+
+
+def _read_count(response: httpx.Response) -> int:
+    value = _read_dict(response).get("count")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadResponse(detail="The count response has no whole-number count.")
+    return value
+
+
+def _read_page(response: httpx.Response) -> Page:
+    items = expect_rows(decode(response))
+    return Page(items=items, has_next=has_next_page(response.headers.get("link")))
 
 
 def _basic_auth(company_id: str, public_key: str, private_key: str) -> str:
@@ -245,13 +316,23 @@ def _last_id(items: list[dict], after) -> int:
     return last
 
 
-def _network_error(url, what: str, exc) -> ConnectionFailed:
+# No connection was made, so the server cannot have seen the request.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _what(exc) -> str:
+    return (
+        "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
+    )
+
+
+def _network_error(url, what: str, exc, sent=None) -> ConnectionFailed:
     host = httpx.URL(url).host
     logger.warning(
         "connectwise request failed",
         extra={"host": host, "error_type": type(exc).__name__},
     )
-    return ConnectionFailed(detail=f"The request to {host} failed ({what}).")
+    return ConnectionFailed(detail=f"The request to {host} failed ({what}).", sent=sent)
 
 
 def _log_response(method, response: httpx.Response, started: float) -> None:

@@ -5,10 +5,11 @@ class ConnectWiseError(Exception):
     code = "connectwise_error"
     default_message = "ConnectWise could not complete the request: try again later."
 
-    def __init__(self, message=None, *, status=None, detail=None):
+    def __init__(self, message=None, *, status=None, detail=None, cw_code=None):
         self.message = message or self.default_message
         self.status = status
         self.detail = detail
+        self.cw_code = cw_code
         super().__init__(self.message)
 
     def __str__(self):
@@ -60,9 +61,18 @@ class Throttled(ConnectWiseError):
         "after a short wait."
     )
 
-    def __init__(self, message=None, *, status=None, detail=None, retry_after=None):
-        super().__init__(message, status=status, detail=detail)
+    def __init__(self, message=None, *, retry_after=None, **kwargs):
+        super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class BudgetExhausted(Throttled):
+    """Super IT's own pacing, not ConnectWise's: nothing was sent."""
+
+    default_message = (
+        "Super IT is pacing its requests to this ConnectWise site so other "
+        "syncs can run: the sync will carry on after a short wait."
+    )
 
 
 class ServerError(ConnectWiseError):
@@ -88,17 +98,23 @@ class BadRequest(ConnectWiseError):
         "the error details."
     )
 
-    def __init__(self, message=None, *, status=None, detail=None, errors=None):
-        super().__init__(message, status=status, detail=detail)
+    def __init__(self, message=None, *, errors=None, **kwargs):
+        super().__init__(message, **kwargs)
         self.errors = list(errors or [])
 
 
 class ConnectionFailed(ConnectWiseError):
+    """`sent` is False when the request surely never left, None if unknown."""
+
     code = "connection_failed"
     default_message = (
         "Super IT could not reach ConnectWise: check the site URL, and that the "
         "ConnectWise server is online."
     )
+
+    def __init__(self, message=None, *, sent=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.sent = sent
 
 
 class OutboundBlocked(ConnectWiseError):
@@ -123,3 +139,17 @@ _TRANSIENT = (Throttled, ServerError, ConnectionFailed, BadResponse)
 def is_transient(err: BaseException) -> bool:
     """Say whether repeating the same call later may succeed."""
     return isinstance(err, _TRANSIENT)
+
+
+def is_missing_endpoint(err: BaseException) -> bool:
+    """Say whether a 404 is about the path, not a record.
+
+    ConnectWise answers an unknown path with code ConnectWiseApi and "The
+    endpoint does not exist."; a missing record comes with code NotFound.
+    """
+    if not isinstance(err, NotFound) or isinstance(err, CompanyNotFound):
+        return False
+    code = str(err.cw_code or "").lower()
+    return code == "connectwiseapi" or "endpoint does not exist" in (
+        str(err.detail or "").lower()
+    )

@@ -379,3 +379,150 @@ class Ticket:
             updated_at=parse_datetime(info.get("lastUpdated")),
             raw=data,
         )
+
+
+def _id(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Configuration:
+    id: int
+    name: str
+    type_name: str
+    status_name: str
+    company_id: int | None
+    contact_id: int | None
+    serial_number: str
+    model_number: str
+    tag_number: str
+    ip_address: str
+    active: bool
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Configuration")
+        get = data.get
+        return cls(
+            id=data["id"],
+            name=_text(get("name")),
+            type_name=_text(_ref(data, "type").get("name")),
+            status_name=_text(_ref(data, "status").get("name")),
+            company_id=_id(_ref(data, "company").get("id")),
+            contact_id=_id(_ref(data, "contact").get("id")),
+            serial_number=_text(get("serialNumber")),
+            model_number=_text(get("modelNumber")),
+            tag_number=_text(get("tagNumber")),
+            ip_address=_text(get("ipAddress")),
+            active=bool(get("activeFlag", True)),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyTeamMember:
+    id: int
+    company_id: int | None
+    role_name: str
+    member_id: int | None
+    member_identifier: str
+    account_manager: bool
+    tech: bool
+    sales: bool
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Company team member")
+        member = _ref(data, "member")
+        return cls(
+            id=data["id"],
+            company_id=_id(_ref(data, "company").get("id")),
+            role_name=_text(_ref(data, "teamRole").get("name")),
+            member_id=_id(member.get("id")),
+            member_identifier=_text(member.get("identifier")),
+            account_manager=bool(data.get("accountManagerFlag")),
+            tech=bool(data.get("techFlag")),
+            sales=bool(data.get("salesFlag")),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TicketNote:
+    id: int
+    ticket_id: int | None
+    text: str
+    internal: bool
+    detail_description: bool
+    internal_analysis: bool
+    resolution: bool
+    member_identifier: str
+    contact_name: str
+    created_at: datetime | None
+    created_by: str
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Ticket note")
+        get = data.get
+        return cls(
+            id=data["id"],
+            ticket_id=_id(get("ticketId")),
+            text=_text(get("text")),
+            internal=bool(get("internalFlag") or get("internalAnalysisFlag")),
+            detail_description=bool(get("detailDescriptionFlag")),
+            internal_analysis=bool(get("internalAnalysisFlag")),
+            resolution=bool(get("resolutionFlag")),
+            member_identifier=_text(_ref(data, "member").get("identifier")),
+            contact_name=_text(_ref(data, "contact").get("name")),
+            created_at=parse_datetime(get("dateCreated")),
+            created_by=_text(get("createdBy")),
+            updated_at=_updated(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEntry:
+    id: int
+    company_id: int | None
+    charge_to_id: int | None
+    charge_to_type: str
+    member_identifier: str
+    work_type_name: str
+    time_start: datetime | None
+    time_end: datetime | None
+    actual_hours: float | None
+    billable_option: str
+    notes: str
+    updated_at: datetime | None
+    raw: dict = field(repr=False)
+
+    @classmethod
+    def from_payload(cls, data):
+        data = _require(data, "Time entry")
+        get = data.get
+        hours = get("actualHours")
+        return cls(
+            id=data["id"],
+            company_id=_id(_ref(data, "company").get("id")),
+            charge_to_id=_id(get("chargeToId")),
+            charge_to_type=_text(get("chargeToType")),
+            member_identifier=_text(_ref(data, "member").get("identifier")),
+            work_type_name=_text(_ref(data, "workType").get("name")),
+            time_start=parse_datetime(get("timeStart")),
+            time_end=parse_datetime(get("timeEnd")),
+            actual_hours=float(hours) if isinstance(hours, int | float) else None,
+            billable_option=_text(get("billableOption")),
+            notes=_text(get("notes")),
+            updated_at=_updated(data),
+            raw=data,
+        )

@@ -69,9 +69,11 @@ def resolve(host: str, port: int) -> list[str]:
         addresses = list(_resolver(host, port))
     except (OSError, UnicodeError) as exc:
         logger.info("connectwise resolve failed", extra={"host": host, "error": exc})
-        raise ConnectionFailed(detail=f"{host} could not be resolved.") from None
+        raise ConnectionFailed(
+            detail=f"{host} could not be resolved.", sent=False
+        ) from None
     if not addresses:
-        raise ConnectionFailed(detail=f"{host} has no addresses.")
+        raise ConnectionFailed(detail=f"{host} has no addresses.", sent=False)
     return addresses
 
 

@@ -98,7 +98,8 @@ def error_for_response(response: httpx.Response) -> ConnectWiseError:
     status = response.status_code
     body = _error_body(response)
     detail = str(body["message"]) if body.get("message") else None
-    kwargs = {"status": status, "detail": detail}
+    cw_code = str(body["code"]) if body.get("code") else None
+    kwargs = {"status": status, "detail": detail, "cw_code": cw_code}
 
     error = _classify(response, status, body, kwargs)
     logger.warning(
@@ -106,7 +107,7 @@ def error_for_response(response: httpx.Response) -> ConnectWiseError:
         extra={
             "status": status,
             "code": error.code,
-            "cw_code": body.get("code"),
+            "cw_code": cw_code,
             "path": response.request.url.path,
         },
     )

@@ -41,6 +41,12 @@ class Connection(models.Model):
     last_tested_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    sync_interval_minutes = models.PositiveIntegerField(
+        "Catch-up every (minutes)", default=5
+    )
+    reconcile_interval_hours = models.PositiveIntegerField(
+        "Check for deletions every (hours)", default=4
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -255,3 +261,106 @@ class Ticket(CWEntity):
 
     def __str__(self):
         return f"#{self.cw_id} {self.summary}"
+
+
+class Configuration(CWEntity):
+    company = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="configurations",
+    )
+    cw_company_id = models.BigIntegerField(null=True, blank=True)
+    cw_contact_id = models.BigIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=300)
+    type_name = models.CharField(max_length=200, blank=True)
+    status_name = models.CharField(max_length=100, blank=True)
+    serial_number = models.CharField(max_length=200, blank=True)
+    model_number = models.CharField(max_length=200, blank=True)
+    tag_number = models.CharField(max_length=200, blank=True)
+    ip_address = models.CharField(max_length=100, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["connection", "cw_company_id"])]
+
+    def __str__(self):
+        return self.name
+
+
+class CompanyTeamMember(CWEntity):
+    """A member of a company's account team in ConnectWise."""
+
+    company = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="team_members",
+    )
+    cw_company_id = models.BigIntegerField(null=True, blank=True)
+    role_name = models.CharField(max_length=200, blank=True)
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL)
+    cw_member_id = models.BigIntegerField(null=True, blank=True)
+    member_identifier = models.CharField(max_length=100, blank=True)
+    account_manager = models.BooleanField(default=False)
+    tech = models.BooleanField(default=False)
+    sales = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.member_identifier} ({self.role_name})"
+
+
+class TicketNote(CWEntity):
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
+    cw_ticket_id = models.BigIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    internal = models.BooleanField(default=False)
+    detail_description = models.BooleanField(default=False)
+    internal_analysis = models.BooleanField(default=False)
+    resolution = models.BooleanField(default=False)
+    member_identifier = models.CharField(max_length=100, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    cw_created_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=100, blank=True)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["cw_created_at", "cw_id"]
+        indexes = [models.Index(fields=["connection", "cw_ticket_id"])]
+
+    def __str__(self):
+        return f"Note {self.cw_id} on ticket {self.cw_ticket_id}"
+
+
+class TimeEntry(CWEntity):
+    ticket = models.ForeignKey(
+        Ticket,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+    )
+    cw_charge_to_id = models.BigIntegerField(null=True, blank=True)
+    charge_to_type = models.CharField(max_length=50, blank=True)
+    cw_company_id = models.BigIntegerField(null=True, blank=True)
+    member_identifier = models.CharField(max_length=100, blank=True)
+    work_type_name = models.CharField(max_length=200, blank=True)
+    time_start = models.DateTimeField(null=True, blank=True)
+    time_end = models.DateTimeField(null=True, blank=True)
+    actual_hours = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    billable_option = models.CharField(max_length=50, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta(CWEntity.Meta):
+        ordering = ["time_start", "cw_id"]
+        indexes = [models.Index(fields=["connection", "cw_charge_to_id"])]
+        verbose_name_plural = "time entries"
+
+    def __str__(self):
+        return f"Time entry {self.cw_id}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(next_page="superit:login"), name="logout"),
     path("tenant/switch/", views.switch_tenant, name="switch-tenant"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

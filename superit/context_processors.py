@@ -1,12 +1,19 @@
-from superit.models import Membership
+from superit.models import Membership, Notification
 
 
 def tenancy(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    tenant = getattr(request, "tenant", None)
+    unread = 0
+    if tenant is not None:
+        unread = Notification.objects.filter(
+            tenant=tenant, user=user, read_at__isnull=True
+        ).count()
     return {
-        "current_tenant": getattr(request, "tenant", None),
+        "unread_notices": unread,
+        "current_tenant": tenant,
         "current_membership": getattr(request, "membership", None),
         "user_memberships": Membership.objects.filter(user=user).select_related(
             "tenant"

@@ -195,3 +195,22 @@ CELERY_TASK_ROUTES = {"sync.tasks.*": {"queue": SUPERIT_SYNC_QUEUE}}
 DEFAULT_EXCEPTION_REPORTER_FILTER = (
     "superit.error_reports.SecretSafeExceptionReporterFilter"
 )
+
+# Sync: catch-up overlap, stale runs, deletion guard, failure alerts.
+SUPERIT_PUBLIC_URL = env_str("SUPERIT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+SYNC_OVERLAP_SECONDS = env_int("SYNC_OVERLAP_SECONDS", 300, minimum=0)
+SYNC_STALE_SECONDS = env_int("SYNC_STALE_SECONDS", 300, minimum=1)
+SYNC_SWEEP_SECONDS = env_int("SYNC_SWEEP_SECONDS", 60, minimum=1)
+SYNC_DELETE_GUARD_SHARE = env_float("SYNC_DELETE_GUARD_SHARE", 0.2, minimum=0.0)
+SYNC_ALERT_AFTER_FAILURES = env_int("SYNC_ALERT_AFTER_FAILURES", 3, minimum=1)
+# Email alerts go out when a real mail backend is configured.
+SYNC_ALERT_EMAIL = not EMAIL_BACKEND.endswith(("console.EmailBackend", "dummy.EmailBackend"))
+SYNC_REQUESTS_PER_SECOND = env_float("SYNC_REQUESTS_PER_SECOND", 20.0, minimum=0.1)
+CELERY_BEAT_SCHEDULE = {
+    "catch-up": {"task": "sync.tasks.dispatch_catch_up", "schedule": 60.0},
+    "deletion-check": {"task": "sync.tasks.dispatch_reconcile", "schedule": 600.0},
+    "sweep-stale-runs": {
+        "task": "sync.tasks.sweep_stale_runs",
+        "schedule": float(SYNC_SWEEP_SECONDS),
+    },
+}

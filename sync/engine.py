@@ -3,42 +3,52 @@
 Pages are read by keyset (``id > last``, ordered by id, 1000 a page). While
 one page is written, the next is already being fetched, so a sync costs
 little more than the download. Each page is stored with the run's progress
-and checkpoint in one transaction: a restarted run goes on after the last
-stored page.
+and checkpoint in one transaction, under the run's lease: a restarted run
+goes on after the last stored page, and a worker that lost the lease stops.
 """
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from connectwise import conditions
 from connectwise.errors import BadResponse, ConnectWiseError
 from psa.clients import client_for
-from psa.models import Connection
-from sync.entities import BY_NAME, COUNTED, STAGES
-from sync.models import SyncLogEntry, SyncRun
+from psa.models import Board, Company, Connection, Ticket
+from sync import leases, reconcile
+from sync.models import SyncLogEntry, SyncRun, SyncState
+from sync.plans import FULL, IDS, PLANS, SINCE
 from sync.upsert import upsert_page
 
 log = logging.getLogger(__name__)
 
 
+class LeaseLost(Exception):
+    """Another worker holds the run now; this one stops without a word."""
+
+
 class SyncEngine:
-    def __init__(self, run, client=None):
+    def __init__(self, run, client=None, lease=None):
         self.run = run
         self.connection = run.connection
         self.client = client
-        self.stages = STAGES[run.kind]
+        self.lease = lease if lease is not None else run.lease
+        self.plan = PLANS[run.kind]
 
     def execute(self):
         fields = {"run_id": self.run.pk, "connection_id": self.connection.pk}
         log.info("sync started", extra={**fields, "kind": self.run.kind})
         try:
             self._start()
-            for entity in self._remaining_stages():
-                self._run_stage(entity)
+            for stage in self._remaining_stages():
+                self._run_stage(stage)
+        except LeaseLost:
+            log.warning("sync lease lost", extra=fields)
         except ConnectWiseError as error:
             self._fail(error.message)
             log.warning("sync failed", extra={**fields, "code": error.code})
@@ -57,77 +67,158 @@ class SyncEngine:
     def _start(self):
         now = timezone.now()
         if self.client is None:
-            self.client = client_for(self.connection)
+            self.client = client_for(self.connection, for_sync=True)
         if not self.run.stages:
             self.run.stages = self._count_totals()
             self.run.total = sum(
-                s["total"]
-                for name, s in self.run.stages.items()
-                if name in COUNTED[self.run.kind]
+                s["total"] for s in self.run.stages.values() if s.get("counted")
             )
-        self.run.status = SyncRun.RUNNING
-        self.run.started_at = self.run.started_at or now
-        self.run.heartbeat_at = now
-        self.run.save(
-            update_fields=["stages", "total", "status", "started_at", "heartbeat_at"]
+        updated = self._runs().update(
+            stages=self.run.stages,
+            total=self.run.total,
+            status=SyncRun.RUNNING,
+            started_at=self.run.started_at or now,
+            heartbeat_at=now,
         )
+        if not updated:
+            raise LeaseLost
+        self.run.refresh_from_db()
         self._remember_codebase()
+
+    def _runs(self):
+        """This run, as long as this worker holds its lease."""
+        return SyncRun.objects.filter(pk=self.run.pk, lease=self.lease)
 
     def _count_totals(self):
         stages = {}
-        for entity in self.stages:
+        for stage in self.plan:
             total = 0
-            if entity.name in COUNTED[self.run.kind]:
-                total = self.client.count(entity.path)
-            stages[entity.name] = {
+            if stage.counted:
+                where = self._conditions(stage)
+                total = self.client.count(stage.entity.path, conditions=where)
+            stages[stage.name] = {
                 "total": total,
                 "done": 0,
                 "created": 0,
                 "updated": 0,
                 "unchanged": 0,
+                "deleted": 0,
+                "counted": stage.counted,
+                "mode": stage.mode,
+                "since": _iso(self._since(stage)),
             }
         return stages
+
+    def _since(self, stage):
+        """The time after which changes are read (the watermark less the
+        overlap), or None to read everything."""
+        if stage.mode != SINCE:
+            return None
+        state = SyncState.objects.filter(
+            connection=self.connection, entity=stage.name
+        ).first()
+        if state is None or state.watermark is None:
+            return None
+        overlap = timedelta(seconds=settings.SYNC_OVERLAP_SECONDS)
+        return state.watermark - overlap
+
+    def _conditions(self, stage):
+        since = self._since(stage)
+        if since is None or "{" in stage.entity.path:
+            return None
+        return conditions.gt("lastUpdated", since)
 
     def _remember_codebase(self):
         codebase = self.client.codebase
         if codebase and codebase != self.connection.codebase:
             Connection.objects.filter(pk=self.connection.pk).update(codebase=codebase)
+            self.connection.codebase = codebase
 
     def _remaining_stages(self):
         current = self.run.checkpoint.get("stage")
-        names = [e.name for e in self.stages]
+        names = [stage.name for stage in self.plan]
         if current not in names:
-            return self.stages
+            return self.plan
         start = names.index(current)
         if self.run.checkpoint.get("complete"):
             start += 1
-        return self.stages[start:]
+        return self.plan[start:]
 
-    def _run_stage(self, entity):
+    def _run_stage(self, stage):
         after_id = 0
-        resuming = self.run.checkpoint.get("stage") == entity.name
-        if resuming and "{board}" not in entity.path:
+        resuming = self.run.checkpoint.get("stage") == stage.name
+        if resuming and "{" not in stage.entity.path:
             after_id = self.run.checkpoint.get("after_id") or 0
-        maps = self._load_maps(entity)
-        for path in self._paths(entity):
-            for items in self._prefetched(path, after_id):
-                self._store_page(entity, maps, items)
+        if stage.mode == IDS:
+            self._reconcile_stage(stage)
+        else:
+            self._store_stage(stage, after_id)
+        self._finish_stage(stage.name)
+
+    def _store_stage(self, stage, after_id):
+        maps = self._load_maps(stage.entity)
+        where = self._conditions(stage)
+        for path in self._paths(stage):
+            for items in self._prefetched(path, after_id, where):
+                self._store_page(stage, maps, items)
             after_id = 0
-        self._finish_stage(entity.name)
 
-    def _paths(self, entity):
-        if "{board}" not in entity.path:
-            return [entity.path]
-        boards = BY_NAME["boards"].model.objects.filter(connection=self.connection)
-        return [
-            entity.path.format(board=cw_id)
-            for cw_id in boards.order_by("cw_id").values_list("cw_id", flat=True)
-        ]
+    def _reconcile_stage(self, stage):
+        # Reading ids is cheap, so a resumed deletion check reads them all
+        # again rather than storing every id it has seen.
+        seen = set()
+        for items in self._prefetched(stage.entity.path, 0, None, ids=True):
+            ids = list(_whole_ids(items))
+            seen.update(ids)
+            self._record_progress(stage, len(items), None, 0, max(ids, default=0))
+        with transaction.atomic():
+            outcome = reconcile.mark_missing(self.run, stage.entity, seen)
+            self._note_reconciled(stage, outcome)
 
-    def _prefetched(self, path, after_id):
+    def _note_reconciled(self, stage, outcome):
+        figures = self.run.stages[stage.name]
+        figures["deleted"] = outcome.deleted
+        if outcome.refused:
+            self._log(SyncLogEntry.ERROR, stage.name, None, outcome.refused)
+        SyncState.objects.update_or_create(
+            tenant_id=self.run.tenant_id,
+            connection=self.connection,
+            entity=stage.name,
+            defaults={"last_reconciled_at": timezone.now()},
+        )
+        self._runs().update(stages=self.run.stages)
+
+    def _paths(self, stage):
+        path = stage.entity.path
+        if "{board}" in path:
+            parents = Board.objects.filter(connection=self.connection)
+        elif "{ticket}" in path:
+            parents = self._parents(Ticket, stage)
+        elif "{company}" in path:
+            parents = self._parents(Company, stage)
+        else:
+            return [path]
+        key = path[path.index("{") + 1 : path.index("}")]
+        ids = parents.order_by("cw_id").values_list("cw_id", flat=True)
+        return [path.format(**{key: cw_id}) for cw_id in ids]
+
+    def _parents(self, model, stage):
+        """Every parent for a full read; in a catch-up, the parents this run
+        (or a callback) changed since the watermark."""
+        rows = model.objects.filter(connection=self.connection, deleted_at__isnull=True)
+        since = self._since(stage)
+        if stage.mode == SINCE and since is not None:
+            rows = rows.filter(synced_at__gte=since)
+        return rows
+
+    def _prefetched(self, path, after_id, where, ids=False):
         """Yield pages while the next one is fetched in the background."""
         pages = self.client.iter_keyset(
-            path, after_id=after_id, page_size=settings.CONNECTWISE_PAGE_SIZE
+            path,
+            conditions=where,
+            after_id=after_id,
+            page_size=settings.CONNECTWISE_PAGE_SIZE,
+            fields="id" if ids else None,
         )
         with ThreadPoolExecutor(max_workers=1) as pool:
             upcoming = pool.submit(next, pages, None)
@@ -148,7 +239,8 @@ class SyncEngine:
             for name, model in entity.needs.items()
         }
 
-    def _store_page(self, entity, maps, items):
+    def _store_page(self, stage, maps, items):
+        entity = stage.entity
         rows, skipped = self._parse_page(entity, maps, items)
         last_id = max(_whole_ids(items), default=0)
         with transaction.atomic():
@@ -157,7 +249,7 @@ class SyncEngine:
                 self._warn(entity, {"id": cw_id}, reason)
             skipped += len(counts.refused)
             self._link_waiting_rows(entity, list(rows))
-            self._record_progress(entity, len(items), counts, skipped, last_id)
+            self._record_progress(stage, len(items), counts, skipped, last_id)
 
     def _parse_page(self, entity, maps, items):
         rows, skipped = {}, 0
@@ -176,17 +268,31 @@ class SyncEngine:
 
     def _warn(self, entity, item, reason):
         cw_id = item.get("id") if isinstance(item, dict) else None
+        cw_id = cw_id if isinstance(cw_id, int) else None
+        self._log(
+            SyncLogEntry.WARNING,
+            entity.name,
+            cw_id,
+            f"Record could not be stored: {reason}",
+        )
+
+    def _log(self, level, entity_name, cw_id, message):
         SyncLogEntry.objects.create(
             tenant_id=self.run.tenant_id,
             run=self.run,
-            level=SyncLogEntry.WARNING,
-            entity=entity.name,
-            cw_id=cw_id if isinstance(cw_id, int) else None,
-            message=f"Record could not be stored: {reason}",
+            level=level,
+            entity=entity_name,
+            cw_id=cw_id,
+            message=message,
         )
         log.warning(
-            "sync record skipped",
-            extra={"run_id": self.run.pk, "entity": entity.name, "cw_id": cw_id},
+            "sync log entry",
+            extra={
+                "run_id": self.run.pk,
+                "entity": entity_name,
+                "cw_id": cw_id,
+                "level": level,
+            },
         )
 
     def _link_waiting_rows(self, entity, cw_ids):
@@ -201,53 +307,71 @@ class SyncEngine:
                 **{f"{fk}__isnull": True, f"{cw_field}__in": cw_ids},
             ).update(**{fk: Subquery(found)})
 
-    def _record_progress(self, entity, seen, counts, skipped, last_id):
-        stage = self.run.stages.setdefault(entity.name, {"total": 0})
-        for key, value in (
-            ("done", seen),
-            ("created", counts.created),
-            ("updated", counts.updated),
-            ("unchanged", counts.unchanged),
-        ):
-            stage[key] = stage.get(key, 0) + value
+    def _record_progress(self, stage, seen, counts, skipped, last_id):
+        figures = self.run.stages.setdefault(stage.name, {"total": 0})
+        changes = {
+            "done": seen,
+            "created": counts.created if counts else 0,
+            "updated": counts.updated if counts else 0,
+            "unchanged": counts.unchanged if counts else 0,
+        }
+        for key, value in changes.items():
+            figures[key] = figures.get(key, 0) + value
         # The run's own figures are those of its counted entities; the
         # reference data (boards, statuses, …) shows only per stage.
-        weight = 1 if entity.name in COUNTED[self.run.kind] else 0
-        self.run.checkpoint = {"stage": entity.name, "after_id": last_id}
-        SyncRun.objects.filter(pk=self.run.pk).update(
+        weight = 1 if stage.counted else 0
+        self.run.checkpoint = {"stage": stage.name, "after_id": last_id}
+        updated = self._runs().update(
             stages=self.run.stages,
             checkpoint=self.run.checkpoint,
-            done=F("done") + weight * seen,
-            created=F("created") + weight * counts.created,
-            updated=F("updated") + weight * counts.updated,
-            unchanged=F("unchanged") + weight * counts.unchanged,
+            done=F("done") + weight * changes["done"],
+            created=F("created") + weight * changes["created"],
+            updated=F("updated") + weight * changes["updated"],
+            unchanged=F("unchanged") + weight * changes["unchanged"],
             skipped=F("skipped") + skipped,
             heartbeat_at=timezone.now(),
         )
+        if not updated:
+            raise LeaseLost
 
     def _finish_stage(self, stage):
         self.run.checkpoint = {"stage": stage, "complete": True}
-        SyncRun.objects.filter(pk=self.run.pk).update(
+        if not self._runs().update(
             checkpoint=self.run.checkpoint, heartbeat_at=timezone.now()
-        )
+        ):
+            raise LeaseLost
 
     def _succeed(self):
         now = timezone.now()
-        SyncRun.objects.filter(pk=self.run.pk).update(
-            status=SyncRun.SUCCEEDED, finished_at=now, heartbeat_at=now
-        )
-        Connection.objects.filter(pk=self.connection.pk).update(
-            last_synced_at=now, last_error=""
-        )
+        with transaction.atomic():
+            if not self._runs().update(
+                status=SyncRun.SUCCEEDED, finished_at=now, heartbeat_at=now
+            ):
+                return
+            self._advance_watermarks()
+            Connection.objects.filter(pk=self.connection.pk).update(
+                last_synced_at=now, last_error=""
+            )
         self.run.refresh_from_db()
+
+    def _advance_watermarks(self):
+        """Everything changed before the run began has now been read."""
+        for stage in self.plan:
+            if stage.mode not in (FULL, SINCE):
+                continue
+            SyncState.objects.update_or_create(
+                tenant_id=self.run.tenant_id,
+                connection=self.connection,
+                entity=stage.name,
+                defaults={"watermark": self.run.started_at, "last_run": self.run},
+            )
 
     def _fail(self, message):
         now = timezone.now()
-        SyncRun.objects.filter(pk=self.run.pk).update(
-            status=SyncRun.FAILED, error=message, finished_at=now
-        )
+        self._runs().update(status=SyncRun.FAILED, error=message, finished_at=now)
         Connection.objects.filter(pk=self.connection.pk).update(last_error=message)
         self.run.refresh_from_db()
+        leases.after_failure(self.run)
 
 
 def _whole_ids(items):
@@ -255,3 +379,7 @@ def _whole_ids(items):
         value = item.get("id") if isinstance(item, dict) else None
         if isinstance(value, int) and not isinstance(value, bool):
             yield value
+
+
+def _iso(moment):
+    return moment.isoformat() if moment is not None else None

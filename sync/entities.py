@@ -9,7 +9,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from connectwise import models as cw
-from psa.models import Board, BoardStatus, Company, Contact, Member, Priority, Ticket
+from psa.models import (
+    Board,
+    BoardStatus,
+    Company,
+    CompanyTeamMember,
+    Configuration,
+    Contact,
+    Member,
+    Priority,
+    Ticket,
+    TicketNote,
+    TimeEntry,
+)
 
 
 @dataclass(frozen=True)
@@ -155,7 +167,11 @@ COMPANIES = Entity(
     Company,
     cw.Company.from_payload,
     _company,
-    links=((Contact, "company", "cw_company_id"), (Ticket, "company", "cw_company_id")),
+    links=(
+        (Contact, "company", "cw_company_id"),
+        (Ticket, "company", "cw_company_id"),
+        (Configuration, "company", "cw_company_id"),
+    ),
 )
 CONTACTS = Entity(
     "contacts",
@@ -219,13 +235,119 @@ TICKETS = Entity(
         "priority": Priority,
         "member": Member,
     },
+    links=((TicketNote, "ticket", "cw_ticket_id"), (TimeEntry, "ticket", "cw_charge_to_id")),
 )
 
-# The stages of each kind of sync, in order; the last of each is the one
-# whose /count is the run's progress total.
-STAGES = {
-    "companies": [COMPANIES, CONTACTS],
-    "tickets": [BOARDS, STATUSES, MEMBERS, PRIORITIES, TICKETS],
-}
-COUNTED = {"companies": {"companies", "contacts"}, "tickets": {"tickets"}}
-BY_NAME = {e.name: e for stages in STAGES.values() for e in stages}
+def _configuration(obj, maps):
+    return {
+        "company_id": maps["company"].get(obj.company_id),
+        "cw_company_id": obj.company_id,
+        "cw_contact_id": obj.contact_id,
+        "name": obj.name[:300],
+        "type_name": obj.type_name,
+        "status_name": obj.status_name,
+        "serial_number": obj.serial_number,
+        "model_number": obj.model_number,
+        "tag_number": obj.tag_number,
+        "ip_address": obj.ip_address,
+        "active": obj.active,
+    }
+
+
+def _team_member(obj, maps):
+    return {
+        "company_id": maps["company"].get(obj.company_id),
+        "cw_company_id": obj.company_id,
+        "role_name": obj.role_name,
+        "member_id": maps["member"].get(obj.member_id),
+        "cw_member_id": obj.member_id,
+        "member_identifier": obj.member_identifier,
+        "account_manager": obj.account_manager,
+        "tech": obj.tech,
+        "sales": obj.sales,
+    }
+
+
+def _note(obj, maps):
+    return {
+        "ticket_id": maps["ticket"].get(obj.ticket_id),
+        "cw_ticket_id": obj.ticket_id,
+        "text": obj.text,
+        "internal": obj.internal,
+        "detail_description": obj.detail_description,
+        "internal_analysis": obj.internal_analysis,
+        "resolution": obj.resolution,
+        "member_identifier": obj.member_identifier,
+        "contact_name": obj.contact_name,
+        "cw_created_at": obj.created_at,
+        "created_by": obj.created_by,
+    }
+
+
+def _time_entry(obj, maps):
+    ticket = obj.charge_to_id if obj.charge_to_type == "ServiceTicket" else None
+    return {
+        "ticket_id": maps["ticket"].get(ticket),
+        "cw_charge_to_id": obj.charge_to_id,
+        "charge_to_type": obj.charge_to_type,
+        "cw_company_id": obj.company_id,
+        "member_identifier": obj.member_identifier,
+        "work_type_name": obj.work_type_name,
+        "time_start": obj.time_start,
+        "time_end": obj.time_end,
+        "actual_hours": obj.actual_hours,
+        "billable_option": obj.billable_option,
+        "notes": obj.notes,
+    }
+
+
+CONFIGURATIONS = Entity(
+    "configurations",
+    "Configurations",
+    "company/configurations",
+    Configuration,
+    cw.Configuration.from_payload,
+    _configuration,
+    needs={"company": Company},
+)
+TEAM_MEMBERS = Entity(
+    "team_members",
+    "Company team members",
+    "company/companies/{company}/teams",
+    CompanyTeamMember,
+    cw.CompanyTeamMember.from_payload,
+    _team_member,
+    needs={"company": Company, "member": Member},
+)
+NOTES = Entity(
+    "notes",
+    "Ticket notes",
+    "service/tickets/{ticket}/notes",
+    TicketNote,
+    cw.TicketNote.from_payload,
+    _note,
+    needs={"ticket": Ticket},
+)
+TIME_ENTRIES = Entity(
+    "time_entries",
+    "Time entries",
+    "time/entries",
+    TimeEntry,
+    cw.TimeEntry.from_payload,
+    _time_entry,
+    needs={"ticket": Ticket},
+)
+ENTITIES = [
+    COMPANIES,
+    CONTACTS,
+    CONFIGURATIONS,
+    TEAM_MEMBERS,
+    BOARDS,
+    STATUSES,
+    MEMBERS,
+    PRIORITIES,
+    TICKETS,
+    TIME_ENTRIES,
+    NOTES,
+]
+BY_NAME = {e.name: e for e in ENTITIES}

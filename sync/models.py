@@ -12,6 +12,9 @@ class SyncRun(models.Model):
 
     COMPANIES = "companies"
     TICKETS = "tickets"
+    INCREMENTAL = "incremental"
+    RECONCILE = "reconcile"
+    # The first sync's two buttons.
     KINDS = [(COMPANIES, "Companies"), (TICKETS, "Tickets")]
 
     QUEUED = "queued"
@@ -30,7 +33,7 @@ class SyncRun(models.Model):
     connection = models.ForeignKey(
         Connection, on_delete=models.CASCADE, related_name="sync_runs"
     )
-    kind = models.CharField(max_length=20, choices=KINDS)
+    kind = models.CharField(max_length=40)
     status = models.CharField(max_length=20, choices=STATUSES, default=QUEUED)
     # Progress of the run as a whole: rows done of the total from /count.
     total = models.IntegerField(null=True, blank=True)
@@ -44,6 +47,10 @@ class SyncRun(models.Model):
     # Where to go on after a restart: {"stage": "tickets", "after_id": 1234}.
     checkpoint = models.JSONField(default=dict)
     error = models.TextField(blank=True)
+    # The worker carrying the run out holds its lease; a worker that finds
+    # the run leased to a live one leaves it alone.
+    lease = models.CharField(max_length=40, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -65,7 +72,28 @@ class SyncRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} sync #{self.pk} ({self.status})"
+        return f"{self.kind_label} sync #{self.pk} ({self.status})"
+
+    @property
+    def kind_label(self):
+        from sync.plans import KIND_LABELS
+
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def rate(self):
+        """Rows a second so far, or None before there is anything to say."""
+        elapsed = self.duration
+        if not elapsed or not self.done:
+            return None
+        return self.done / max(elapsed.total_seconds(), 0.001)
+
+    @property
+    def seconds_left(self):
+        rate = self.rate
+        if not rate or not self.total or not self.is_active:
+            return None
+        return max(0, round((self.total - self.done) / rate))
 
     @property
     def is_active(self):
@@ -80,12 +108,12 @@ class SyncRun(models.Model):
     @property
     def stage_rows(self):
         """The per-entity figures in the order the stages run."""
-        from sync.entities import STAGES
+        from sync.plans import PLANS
 
         return [
-            {"label": entity.label, **self.stages[entity.name]}
-            for entity in STAGES[self.kind]
-            if entity.name in self.stages
+            {"label": stage.entity.label, **self.stages[stage.name]}
+            for stage in PLANS.get(self.kind, [])
+            if stage.name in self.stages
         ]
 
     @property
@@ -117,3 +145,31 @@ class SyncLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.level} {self.entity} {self.cw_id}: {self.message}"
+
+
+class SyncState(models.Model):
+    """Where each entity of a connection stands: up to when it is complete."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="sync_states"
+    )
+    entity = models.CharField(max_length=40)
+    # Every change in ConnectWise before this time is in Super IT.
+    watermark = models.DateTimeField(null=True, blank=True)
+    last_run = models.ForeignKey(
+        SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_reconciled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "entity"], name="sync_state_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entity} of {self.connection_id} to {self.watermark}"

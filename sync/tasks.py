@@ -1,7 +1,11 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
+from psa.models import Connection
+from sync import leases
 from sync.engine import SyncEngine
 from sync.models import SyncRun
 
@@ -10,8 +14,9 @@ log = logging.getLogger(__name__)
 
 # On the sync queue (CELERY_TASK_ROUTES). Acknowledged late and rejected
 # when the worker dies, so a run whose worker was killed is delivered again
-# and goes on from its checkpoint. The time limit is generous: a first sync
-# of a large ConnectWise takes a while.
+# and goes on from its checkpoint; the claim keeps two workers off one run.
+# The time limit is generous: a first sync of a large ConnectWise takes a
+# while.
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
@@ -19,8 +24,58 @@ log = logging.getLogger(__name__)
     time_limit=6 * 3600 + 60,
 )
 def run_sync(run_id):
-    run = SyncRun.objects.select_related("connection").filter(pk=run_id).first()
-    if run is None or not run.is_active:
+    claimed = leases.claim(run_id)
+    if claimed is None:
         log.info("sync task skipped", extra={"run_id": run_id})
         return
-    SyncEngine(run).execute()
+    run, lease = claimed
+    SyncEngine(run, lease=lease).execute()
+
+
+# The periodic tasks below only queue runs; the constraint on active runs
+# makes a second dispatcher harmless, so they take no lock of their own.
+@shared_task(time_limit=120)
+def dispatch_catch_up():
+    from sync.services import start_sync
+
+    for connection in _synced_connections():
+        interval = timedelta(minutes=connection.sync_interval_minutes)
+        if _due(connection, SyncRun.INCREMENTAL, interval):
+            start_sync(connection, SyncRun.INCREMENTAL)
+
+
+@shared_task(time_limit=120)
+def dispatch_reconcile():
+    from sync.services import start_sync
+
+    for connection in _synced_connections():
+        interval = timedelta(hours=connection.reconcile_interval_hours)
+        if _due(connection, SyncRun.RECONCILE, interval):
+            start_sync(connection, SyncRun.RECONCILE)
+
+
+@shared_task(time_limit=120)
+def sweep_stale_runs():
+    from sync.services import enqueue
+
+    stale = list(leases.stale_runs())
+    for run in stale:
+        log.warning("stale sync requeued", extra={"run_id": run.pk})
+        enqueue(run)
+    return len(stale)
+
+
+def _synced_connections():
+    """Active connections whose first sync has finished."""
+    return Connection.objects.filter(
+        status=Connection.ACTIVE, last_synced_at__isnull=False
+    )
+
+
+def _due(connection, kind, interval):
+    last = (
+        SyncRun.objects.filter(connection=connection, kind=kind)
+        .order_by("-created_at")
+        .first()
+    )
+    return last is None or last.created_at <= timezone.now() - interval

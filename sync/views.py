@@ -1,3 +1,5 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -5,7 +7,9 @@ from django.views.decorators.http import require_POST, require_safe
 from psa.models import Connection
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
-from sync.models import SyncRun
+from sync.entities import BY_NAME
+from sync.models import SyncLogEntry, SyncRun, SyncState
+from sync.plans import PLANS, RESYNCABLE
 from sync.services import start_sync
 
 
@@ -18,7 +22,10 @@ def _active_connection(request, pk):
 def _panel(request, connection):
     runs = SyncRun.objects.for_tenant(request.tenant).filter(connection=connection)
     latest = {kind: runs.filter(kind=kind).first() for kind, _ in SyncRun.KINDS}
-    polling = any(run is not None and run.is_active for run in latest.values())
+    running = runs.filter(status__in=SyncRun.ACTIVE).exclude(
+        kind__in=[kind for kind, _ in SyncRun.KINDS]
+    )
+    polling = runs.filter(status__in=SyncRun.ACTIVE).exists()
     return render(
         request,
         "sync/panel.html",
@@ -26,6 +33,7 @@ def _panel(request, connection):
             "connection": connection,
             "companies_run": latest[SyncRun.COMPANIES],
             "tickets_run": latest[SyncRun.TICKETS],
+            "other_runs": running,
             "polling": polling,
         },
     )
@@ -40,10 +48,71 @@ def panel(request, pk):
 @require_POST
 @manager_required
 def start(request, pk, kind):
-    if kind not in dict(SyncRun.KINDS):
+    if kind not in PLANS:
         raise Http404("No such sync.")
     connection = _active_connection(request, pk)
     start_sync(connection, kind, user=request.user)
     if request.htmx:
         return _panel(request, connection)
+    if request.POST.get("next") == "status":
+        return redirect("sync:status", pk=connection.pk)
     return redirect("psa:connection", pk=connection.pk)
+
+
+@require_safe
+@manager_required
+def status(request, pk):
+    connection = _active_connection(request, pk)
+    runs = SyncRun.objects.for_tenant(request.tenant).filter(connection=connection)
+    history = runs.order_by("-created_at", "-pk").annotate(
+        warnings=Count("log", filter=Q(log__level=SyncLogEntry.WARNING)),
+        errors=Count("log", filter=Q(log__level=SyncLogEntry.ERROR)),
+    )
+    page = Paginator(history, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sync/status.html",
+        {
+            "connection": connection,
+            "tab": "sync",
+            "entities": _entity_rows(connection, runs),
+            "active": runs.filter(status__in=SyncRun.ACTIVE),
+            "page": page,
+            "runs": page.object_list,
+        },
+    )
+
+
+def _entity_rows(connection, runs):
+    states = {s.entity: s for s in SyncState.objects.filter(connection=connection)}
+    finished = runs.exclude(status__in=SyncRun.ACTIVE).order_by("-finished_at")
+    rows = []
+    for name in RESYNCABLE + ["notes"]:
+        last = next((r for r in finished[:50] if name in r.stages), None)
+        rows.append(
+            {
+                "name": name,
+                "label": BY_NAME[name].label,
+                "state": states.get(name),
+                "run": last,
+                "figures": last.stages.get(name) if last else None,
+                "resync": f"resync:{name}" if name in RESYNCABLE else None,
+            }
+        )
+    return rows
+
+
+@require_safe
+@manager_required
+def run_detail(request, pk, run_pk):
+    connection = _active_connection(request, pk)
+    run = get_for_tenant_or_404(
+        SyncRun.objects.filter(connection=connection), request.tenant, pk=run_pk
+    )
+    entries = SyncLogEntry.objects.for_tenant(request.tenant).filter(run=run)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sync/run_detail.html",
+        {"connection": connection, "tab": "sync", "run": run, "page": page},
+    )

@@ -109,6 +109,7 @@ class GeneratedCollection:
         self._deleted_sorted: list[int] = []
         self._matches: OrderedDict = OrderedDict()
         self._schema = None
+        self._base_updated: array | None = None
         self.version = 0
 
     @property
@@ -132,6 +133,13 @@ class GeneratedCollection:
         if stamp is not None:
             return iso(stamp[1])
         return iso(self.times.updated(index, self.base_size))
+
+    def base_updated(self) -> array:
+        """Every base row's lastUpdated as epoch seconds, computed once."""
+        if self._base_updated is None:
+            updated, base = self.times.updated, self.base_size
+            self._base_updated = array("q", (updated(i, base) for i in range(base)))
+        return self._base_updated
 
     def fields_at(self, index: int) -> dict:
         if index not in self._fields:
@@ -203,13 +211,22 @@ class GeneratedCollection:
                 if i not in deleted and residual.test(row(i).value)
             )
         # `lastUpdated > [date]` alone: compare timestamps, build nothing.
-        stamps, updated, base = self._stamps, self.times.updated, self.base_size
-        return (
+        stamps, base = self._stamps, self.base_updated()
+        found = [i for i, stamp in enumerate(base) if since(stamp)]
+        if stamps or deleted:
+            found = self._with_overlay(found, since, size, deleted)
+        return found
+
+    def _with_overlay(self, found: list, since, size: int, deleted: set) -> list:
+        # Changed and added rows carry their own stamps (added ones always).
+        stamps = self._stamps
+        kept = {i for i in found if i not in deleted and i not in stamps}
+        kept.update(
             i
-            for i in range(size)
-            if i not in deleted
-            and since(stamps[i][1] if i in stamps else updated(i, base))
+            for i, stamp in stamps.items()
+            if i < size and i not in deleted and since(stamp[1])
         )
+        return sorted(kept)
 
     # -- changes ---------------------------------------------------------
 

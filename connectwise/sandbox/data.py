@@ -1,66 +1,113 @@
 """The sandbox's dataset: rows derived from the seed, plus changes.
 
-Companies, contacts and tickets are rebuilt from (seed, index) whenever
-they are read; only updates, additions and deletions are kept, so a
-100,000-ticket dataset costs a few objects until someone changes it.
+Rows are rebuilt from (seed, index) whenever they are read; only updates,
+additions and deletions are kept, so a 100,000-ticket dataset costs a few
+objects until someone changes it. Changes live in changes.DatasetChanges.
 """
 
 import threading
-import time
 from functools import lru_cache, partial
 from math import gcd
 
-from . import catalog, payloads, ticket_payload
+import orjson
+
+from . import catalog, company_payloads, payloads, ticket_children, ticket_payload
 from .builders import company_identity, company_ref, contact_identity, contact_ref, rng
+from .changes import DatasetChanges
+from .children import ChildCollection
 from .collection import GeneratedCollection, StaticCollection
-from .layout import IdLayout, mix, now_iso, time_layout
+from .layout import IdLayout, mix, time_layout
+from .refs import RefCache
+from .spread import spread
 
 DEFAULT_ROOT = "http://127.0.0.1:0/v2025_1/apis/3.0"
-CHANGED_BY = "SandboxAPI"
-TICKET_REFS = ("company", "contact", "board", "status", "owner", "priority")
 
 
-class Dataset:
-    def __init__(self, companies=40, contacts=300, tickets=2000, seed=1):
+class Dataset(DatasetChanges):
+    def __init__(
+        self,
+        companies=40,
+        contacts=300,
+        tickets=2000,
+        seed=1,
+        configurations=None,
+    ):
         self.seed = seed
-        self.root = DEFAULT_ROOT
         self._lock = threading.RLock()
+        self._root = DEFAULT_ROOT
+        self.refs = RefCache(self)
         self._companies = self._generated(
-            "Company",
-            1,
-            companies,
-            IdLayout(1200, 2, mix(seed, 11)),
-            6,
+            "Company", 1, companies, IdLayout(1200, 2, mix(seed, 11)), 6,
             partial(payloads.company, self),
-        )
+        )  # fmt: skip
         self._contacts = self._generated(
-            "Contact",
-            2,
-            contacts,
-            IdLayout(4500, 3, mix(seed, 12)),
-            4,
+            "Contact", 2, contacts, IdLayout(4500, 3, mix(seed, 12)), 4,
             partial(payloads.contact, self),
-        )
+        )  # fmt: skip
         self._tickets = self._generated(
-            "Ticket",
-            3,
-            tickets,
-            IdLayout(58000, 3, mix(seed, 13)),
-            2,
+            "Ticket", 3, tickets, IdLayout(58000, 3, mix(seed, 13)), 2,
             self._build_ticket,
-        )
+        )  # fmt: skip
         self._spread = _affine(seed, companies)
         self._contact_company: dict[int, int] = {}
         self._company_identity = lru_cache(16384)(self._base_company_identity)
         self._contact_identity = lru_cache(16384)(self._base_contact_identity)
+        configurations = 2 * companies if configurations is None else configurations
+        self._add_children(companies, tickets, configurations)
+
+    def _add_children(self, companies: int, tickets: int, configurations: int):
+        seed = self.seed
+        self._configurations = self._children(
+            "Configuration", 4, spread(companies, configurations, 1, mix(seed, 14)),
+            IdLayout(20000, 2, mix(seed, 15)), self._companies,
+            company_payloads.configuration,
+        )  # fmt: skip
+        self._configurations.parent_path = ("company", "id")
+        self._teams = self._children(
+            "Team member", 5, spread(companies, companies * 3 // 2, 0, 0),
+            IdLayout(500, 2, mix(seed, 16)), self._companies,
+            company_payloads.team_member,
+        )  # fmt: skip
+        self._notes = self._children(
+            "Note", 6, spread(tickets, 2 * tickets, 2, mix(seed, 17)),
+            IdLayout(1_000_000, 2, mix(seed, 18)), self._tickets,
+            ticket_children.note,
+        )  # fmt: skip
+        self._notes.parent_path = ("ticketId",)
+        self._time_entries = self._children(
+            "Time entry", 7, spread(tickets, tickets, 1, mix(seed, 19)),
+            IdLayout(2_000_000, 3, mix(seed, 20)), self._tickets,
+            ticket_children.time_entry,
+        )  # fmt: skip
+        self._time_entries.parent_path = ("chargeToId",)
 
     def _generated(self, label, salt, size, ids, years, build):
         times = time_layout(self.seed, salt, years)
         return GeneratedCollection(label, ids, times, size, build, self._lock)
 
+    def _children(self, label, salt, layout, ids, parent, build):
+        times = time_layout(self.seed, salt, 2)
+        holder: list = []
+        collection = ChildCollection(
+            label, ids, times, layout,
+            lambda index: build(self, index, holder[0].parent_of(index)),
+            self._lock, parent,
+        )  # fmt: skip
+        holder.append(collection)
+        return collection
+
     def _build_ticket(self, index: int) -> dict:
         draw = rng(self.seed, 3, index, 1)
         return ticket_payload.build(self, index, draw)
+
+    @property
+    def root(self) -> str:
+        return self._root
+
+    @root.setter
+    def root(self, value: str) -> None:
+        self._root = value
+        self.refs.clear()
 
     # -- collections, by the name the server routes to --------------------
 
@@ -72,10 +119,18 @@ class Dataset:
         }
         if name in static:
             return StaticCollection(*static[name])
+        return self.generated(name)
+
+    def generated(self, name: str):
+        """The changeable collection of a kind, as the admin endpoint names it."""
         return {
             "companies": self._companies,
             "contacts": self._contacts,
             "tickets": self._tickets,
+            "configurations": self._configurations,
+            "teams": self._teams,
+            "notes": self._notes,
+            "time_entries": self._time_entries,
         }[name]
 
     def statuses_collection(self, board_id: int) -> StaticCollection | None:
@@ -105,6 +160,63 @@ class Dataset:
 
     def ticket_times(self, index: int) -> tuple:
         return self._tickets.times_at(index)
+
+    def configuration_id(self, index: int) -> int:
+        return self._configurations.ids.id_at(index)
+
+    def configuration_times(self, index: int) -> tuple:
+        return self._configurations.times_at(index)
+
+    def team_id(self, index: int) -> int:
+        return self._teams.ids.id_at(index)
+
+    def team_times(self, index: int) -> tuple:
+        return self._teams.times_at(index)
+
+    def note_id(self, index: int) -> int:
+        return self._notes.ids.id_at(index)
+
+    def note_times(self, index: int) -> tuple:
+        return self._notes.times_at(index)
+
+    def is_first_note(self, index: int, ticket_index: int) -> bool:
+        """A base ticket's first base note is its detail description."""
+        notes = self._notes
+        return index < notes.base_size and index == notes.spread.start(ticket_index)
+
+    def time_entry_id(self, index: int) -> int:
+        return self._time_entries.ids.id_at(index)
+
+    def time_entry_times(self, index: int) -> tuple:
+        return self._time_entries.times_at(index)
+
+    def ticket_contact_of(self, ticket_index: int) -> int | None:
+        """The base ticket's contact index (changes to the ticket ignored)."""
+        if ticket_index >= self.ticket_count:
+            return None
+        draw = rng(self.seed, 3, ticket_index, 1)
+        return ticket_payload.head(self, ticket_index, draw)[1]
+
+    def ticket_brief(self, ticket_index: int) -> tuple:
+        """(company ref, summary) of a ticket, building it only if changed."""
+        if self._tickets.fields_at(ticket_index):
+            ticket = self._tickets.payload(ticket_index)
+            return ticket["company"], ticket["summary"]
+        draw = rng(self.seed, 3, ticket_index, 1)
+        company_index, summary = ticket_payload.summary_of(self, ticket_index, draw)
+        return self.company_ref_at(company_index), summary
+
+    def company_ref_at(self, index: int) -> dict:
+        return self.refs.company(index)
+
+    def contact_ref_at(self, index: int) -> dict:
+        return self.refs.contact(index)
+
+    def contact_fields_at(self, index: int) -> dict:
+        return self.refs.contact_fields(index)
+
+    def site_ref_at(self, index: int) -> dict:
+        return self.refs.site(index)
 
     def _base_company_identity(self, index: int) -> dict:
         company_id = self._companies.ids.id_at(index)
@@ -141,16 +253,33 @@ class Dataset:
         first = ((index - b) * a_inverse) % count
         return range(first, self._contacts.base_size, count)
 
-    # -- the public reading API ---------------------------------------------
+    # -- the public reading API: copies, so callers may change them ----------
 
     def companies(self):
-        return self._companies.iter_payloads()
+        return _copies(self._companies.iter_payloads())
 
     def contacts(self):
-        return self._contacts.iter_payloads()
+        return _copies(self._contacts.iter_payloads())
 
     def tickets(self):
-        return self._tickets.iter_payloads()
+        return _copies(self._tickets.iter_payloads())
+
+    def configurations(self):
+        return _copies(self._configurations.iter_payloads())
+
+    def time_entries(self):
+        return _copies(self._time_entries.iter_payloads())
+
+    def notes(self, ticket_id: int):
+        return self._children_of(self._notes, self._tickets, ticket_id)
+
+    def team_members(self, company_id: int):
+        return self._children_of(self._teams, self._companies, company_id)
+
+    def _children_of(self, children, parents, parent_id: int):
+        parent = parents.index_of(parent_id)
+        indexes = [] if parent is None else children.indexes_of(parent)
+        return _copies(children.payload(i) for i in indexes)
 
     def boards(self):
         return iter(catalog.boards(self.root))
@@ -166,13 +295,25 @@ class Dataset:
         return iter(catalog.priorities(self.root))
 
     def company(self, row_id: int) -> dict | None:
-        return self._companies.get(row_id)
+        return _copy(self._companies.get(row_id))
 
     def contact(self, row_id: int) -> dict | None:
-        return self._contacts.get(row_id)
+        return _copy(self._contacts.get(row_id))
 
     def ticket(self, row_id: int) -> dict | None:
-        return self._tickets.get(row_id)
+        return _copy(self._tickets.get(row_id))
+
+    def configuration(self, row_id: int) -> dict | None:
+        return _copy(self._configurations.get(row_id))
+
+    def time_entry(self, row_id: int) -> dict | None:
+        return _copy(self._time_entries.get(row_id))
+
+    def note(self, row_id: int) -> dict | None:
+        return _copy(self._notes.get(row_id))
+
+    def team_member(self, row_id: int) -> dict | None:
+        return _copy(self._teams.get(row_id))
 
     def board(self, row_id: int) -> dict | None:
         return self.collection("boards").get(row_id)
@@ -183,141 +324,20 @@ class Dataset:
     def priority(self, row_id: int) -> dict | None:
         return self.collection("priorities").get(row_id)
 
-    # -- changes ------------------------------------------------------------
-
-    def update_ticket(self, row_id: int, **changes) -> dict:
-        index = self._existing(self._tickets, row_id)
-        fields = self._ticket_fields(self._tickets.payload(index), changes)
-        self._tickets.change(index, fields, self._stamp(self._tickets, index))
-        return self._tickets.payload(index)
-
-    def update_company(self, row_id: int, **changes) -> dict:
-        index = self._existing(self._companies, row_id)
-        fields = self._plain_fields(self._companies, changes)
-        self._companies.change(index, fields, self._stamp(self._companies, index))
-        return self._companies.payload(index)
-
-    def update_contact(self, row_id: int, **changes) -> dict:
-        index = self._existing(self._contacts, row_id)
-        fields = self._contact_fields(changes, index)
-        self._contacts.change(index, fields, self._stamp(self._contacts, index))
-        return self._contacts.payload(index)
-
-    def add_ticket(self, **fields) -> int:
-        template = self._tickets.payload(self._tickets.size)
-        fields = self._ticket_fields(template, fields)
-        return self._add(self._tickets, fields)
-
-    def add_company(self, **fields) -> int:
-        return self._add(self._companies, self._plain_fields(self._companies, fields))
-
-    def add_contact(self, **fields) -> int:
-        with self._lock:
-            index = self._contacts.size
-            return self._add(self._contacts, self._contact_fields(fields, index))
-
-    def delete_ticket(self, row_id: int) -> None:
-        self._tickets.remove(self._existing(self._tickets, row_id))
-
-    def delete_company(self, row_id: int) -> None:
-        self._companies.remove(self._existing(self._companies, row_id))
-
-    def delete_contact(self, row_id: int) -> None:
-        self._contacts.remove(self._existing(self._contacts, row_id))
-
-    def _existing(self, collection, row_id: int) -> int:
-        index = collection.index_of(row_id)
-        if index is None:
-            raise KeyError(f"{collection.label} {row_id} not found")
-        return index
-
-    def _stamp(self, collection, index: int) -> tuple:
-        entered = collection.times_at(index)[0]
-        return entered, int(time.time()), CHANGED_BY
-
-    def _add(self, collection, fields: dict) -> int:
-        now = int(time.time())
-        with self._lock:
-            index = collection.append(fields, (now, now, CHANGED_BY))
-            return collection.ids.id_at(index)
-
-    # -- turning keyword changes into payload fields -------------------------
-
-    def _plain_fields(self, collection, changes: dict) -> dict:
-        schema = collection.schema
-        unknown = [k for k in changes if k == "_info" or schema.get(k.lower()) != (k,)]
-        if unknown:
-            raise ValueError(f"Unknown {collection.label} field(s): {unknown}")
-        return dict(changes)
-
-    def update_contact_company(self, index: int, company) -> dict:
-        company_index = self._existing(self._companies, _ref_id(company))
-        with self._lock:
-            self._contact_company[index] = company_index
-        return {"company": partial(self._company_ref, company_index)}
-
-    def _contact_fields(self, changes: dict, index: int) -> dict:
-        changes = dict(changes)
-        company = changes.pop("company", None)
-        fields = self._plain_fields(self._contacts, changes)
-        if company is not None:
-            fields.update(self.update_contact_company(index, company))
-        return fields
-
-    def _ticket_fields(self, current: dict, changes: dict) -> dict:
-        plain = {k: v for k, v in changes.items() if k not in TICKET_REFS}
-        fields = self._plain_fields(self._tickets, plain)
-        for name in TICKET_REFS:
-            if name in changes:
-                fields[name] = self._ticket_ref(name, changes[name])
-        if "status" in changes or "board" in changes:
-            fields.update(self._status_fields(current, changes))
-        return fields
-
-    def _ticket_ref(self, name: str, value):
-        if isinstance(value, dict) and set(value) - {"id"}:
-            return value
-        if name == "company":
-            index = self._existing(self._companies, _ref_id(value))
-            return partial(self._company_ref, index)
-        if name == "contact":
-            index = self._existing(self._contacts, _ref_id(value))
-            return partial(self._contact_ref, index)
-        if name == "owner":
-            return self._later(catalog.member_ref, _member(value))
-        if name == "priority":
-            return self._later(catalog.priority_ref, _priority(_ref_id(value)))
-        return value  # board and status: resolved together below
-
-    def _status_fields(self, current: dict, changes: dict) -> dict:
-        board_id = _ref_id(changes.get("board", current["board"]))
-        if "status" in changes:
-            status_id = _ref_id(changes["status"])
-        elif board_id == current["board"]["id"]:
-            status_id = current["status"]["id"]
-        else:
-            status_id = catalog.status_id(board_id, 1)  # the board's "New"
-        board_name, status = _board_status(board_id, status_id)
-        closed = status[2]
-        fields = {
-            "board": self._later(catalog.board_ref, board_id, board_name),
-            "status": self._later(catalog.status_ref, board_id, status),
-            "closedFlag": closed,
-        }
-        if closed and not current.get("closedFlag"):
-            fields["closedDate"] = fields["dateResolved"] = now_iso()
-            fields["closedBy"] = CHANGED_BY
-        return fields
-
-    def _later(self, build, *args):
-        """Defer an href-bearing reference until read (the root may move)."""
-        return lambda: build(self.root, *args)
-
     def _company_ref(self, index: int) -> dict:
         return company_ref(self.root, self.company_identity(index))
 
     def _contact_ref(self, index: int) -> dict:
         return contact_ref(self.root, self.contact_identity(index))
+
+
+def _copy(payload: dict | None) -> dict | None:
+    # Payloads share read-only fragments (see fragments.py).
+    return None if payload is None else orjson.loads(orjson.dumps(payload))
+
+
+def _copies(payloads):
+    return (_copy(payload) for payload in payloads)
 
 
 def _with_changes(identity: dict, fields: dict) -> dict:
@@ -332,32 +352,3 @@ def _affine(seed: int, count: int) -> tuple:
     while gcd(a, count) != 1:
         a += 1
     return a, pow(a, -1, count), seed % count
-
-
-def _ref_id(value) -> int:
-    return value["id"] if isinstance(value, dict) else int(value)
-
-
-def _member(value) -> tuple:
-    key = value.get("id", value.get("identifier")) if isinstance(value, dict) else value
-    for member in catalog.MEMBERS:
-        if key in (member[0], member[1]):
-            return member
-    raise ValueError(f"Unknown member: {value!r}")
-
-
-def _priority(priority_id: int) -> tuple:
-    for priority in catalog.PRIORITIES:
-        if priority[0] == priority_id:
-            return priority
-    raise ValueError(f"Unknown priority: {priority_id}")
-
-
-def _board_status(board_id: int, status_id: int) -> tuple:
-    boards = dict(catalog.BOARDS)
-    if board_id not in boards:
-        raise ValueError(f"Unknown board: {board_id}")
-    for status in catalog.STATUSES:
-        if catalog.status_id(board_id, status[0]) == status_id:
-            return boards[board_id], status
-    raise ValueError(f"Status {status_id} is not on board {board_id}")

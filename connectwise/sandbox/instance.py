@@ -2,12 +2,14 @@
 
 import hashlib
 import threading
-from collections import Counter
+from collections import Counter, deque
 
 from .data import Dataset
-from .server import SandboxServer, credentials_match
+from .faults import KINDS, Faults
+from .server import SandboxServer, counted_path, credentials_match
 
 CODEBASE = "v2025_1"
+REQUEST_LOG_SIZE = 100_000
 
 
 def derive_key(seed: int, purpose: str) -> str:
@@ -25,9 +27,19 @@ class Sandbox:
         company_id="superitdemo",
         port=0,
         denied=(),
+        configurations=None,
+        fault_rate=0.0,
+        faults=KINDS,
+        fault_seed=None,
+        retry_after=1,
+        slow_seconds=2.0,
     ):
         self.data = Dataset(
-            companies=companies, contacts=contacts, tickets=tickets, seed=seed
+            companies=companies,
+            contacts=contacts,
+            tickets=tickets,
+            seed=seed,
+            configurations=configurations,
         )
         self.company_id, self.codebase = company_id, CODEBASE
         self.public_key = derive_key(seed, "public")
@@ -35,7 +47,10 @@ class Sandbox:
         self.latency_ms, self.port = latency_ms, port
         # Resource paths (e.g. "service/tickets") the API member may not read.
         self.denied = tuple(path.strip("/") for path in denied)
+        self.faults = Faults(fault_rate, faults, fault_seed)
+        self.retry_after, self.slow_seconds = int(retry_after), float(slow_seconds)
         self.requests_by_path: Counter = Counter()
+        self.request_log: deque = deque(maxlen=REQUEST_LOG_SIZE)
         self._count_lock = threading.Lock()
         self._server = self._thread = None
 
@@ -48,9 +63,38 @@ class Sandbox:
         with self._count_lock:
             return sum(self.requests_by_path.values())
 
-    def count_request(self, path: str) -> None:
+    @property
+    def faults_injected(self) -> Counter:
+        return Counter(self.faults.counts())
+
+    def count_request(self, method: str, url) -> None:
+        """Count an API request and log (method, path, query string)."""
         with self._count_lock:
-            self.requests_by_path[path] += 1
+            self.requests_by_path[counted_path(url.path)] += 1
+            self.request_log.append((method, url.path, url.query))
+
+    # -- changing the server while it runs ----------------------------------
+
+    def set_faults(self, rate, kinds=None) -> None:
+        self.faults.set(rate, kinds)
+
+    def set_codebase(self, codebase) -> None:
+        """Move the API, as a hosted upgrade does; the old prefix then 404s."""
+        codebase = str(codebase or "").strip("/")
+        if not codebase or "/" in codebase or codebase == "__sandbox":
+            raise ValueError(f"Not a codebase: {codebase!r}")
+        self.codebase = codebase
+        self.data.root = f"{self.url}/{codebase}/apis/3.0"
+
+    def admin_state(self) -> dict:
+        return {
+            "codebase": self.codebase,
+            "faults": {"rate": self.faults.rate, "kinds": list(self.faults.kinds)},
+            "faults_injected": self.faults.counts(),
+            "request_count": self.request_count,
+        }
+
+    # -- running ------------------------------------------------------------
 
     def start(self) -> "Sandbox":
         self._server = SandboxServer(self, self.port)

@@ -12,6 +12,9 @@ from .paths import project
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 1000
 ID_PATH = ("id",)
+LAST_UPDATED_PATH = ("_info", "lastUpdated")
+# Fields a row answers without building its payload (see collection.Row).
+CHEAP_PATHS = (ID_PATH, LAST_UPDATED_PATH)
 
 
 class QueryError(ValueError):
@@ -158,10 +161,23 @@ def select(collection, query: ListQuery) -> tuple[list, int]:
         rows = view.rows(max(total - stop, 0), max(total - start, 0))[::-1]
     else:
         rows = sort_rows(view.rows(0, total), query.order)[start:stop]
+    if query.fields is not None and all(f in CHEAP_PATHS for f in query.fields):
+        return [cheap_projection(row, query.fields) for row in rows], total
     payloads = [row.payload() for row in rows]
     if query.fields is not None:
         payloads = [project(payload, list(query.fields)) for payload in payloads]
     return payloads, total
+
+
+def cheap_projection(row, fields: tuple) -> dict:
+    """`fields=id` (and/or _info/lastUpdated) without building the payload."""
+    out: dict = {}
+    for path in fields:
+        if path == ID_PATH:
+            out["id"] = row.id
+        else:
+            out.setdefault("_info", {})["lastUpdated"] = row.value(path)
+    return out
 
 
 def sort_rows(rows: list, order: tuple) -> list:

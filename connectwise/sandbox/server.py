@@ -1,85 +1,33 @@
-"""The sandbox's HTTP side: routing, authentication and error bodies.
+"""The sandbox's HTTP side: the handler, authentication and faults.
 
 Every API path needs Basic auth ("{companyId}+{publicKey}:{privateKey}")
-and a clientId header; /login/companyinfo/{id} needs neither.
+and a clientId header; /login/companyinfo/{id} needs neither. The admin
+endpoint (admin.py) needs the Basic auth only. Faults (faults.py) hit
+API paths only, before authentication, as a throttling edge would.
 """
 
 import base64
 import binascii
 import hmac
 import re
+import socket
+import struct
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 
-from .query import QueryError, count, page_links, read_conditions, read_query, select
+from . import admin
+from .errors import FORBIDDEN, MISSING_CLIENT_ID, NO_ENDPOINT, UNAUTHORIZED, ApiError
+from .faults import THROTTLED, TIMEOUT
+from .routes import Route
 
-API_PREFIX = re.compile(r"^/(v2025_1|v4_6_release)/+apis/3\.0/(.*)$")
-COLLECTIONS = {
-    "company/companies": "companies",
-    "company/contacts": "contacts",
-    "service/tickets": "tickets",
-    "service/boards": "boards",
-    "system/members": "members",
-    "service/priorities": "priorities",
-}
-STATUSES = re.compile(r"^service/boards/([^/]+)/statuses(?:/([^/]+))?$")
-NO_ENDPOINT = {"code": "ConnectWiseApi", "message": "The endpoint does not exist."}
-UNAUTHORIZED = {
-    "code": "Unauthorized",
-    "message": "Invalid or missing credentials: use Basic auth with "
-    "'{companyId}+{publicKey}' and the private key.",
-}
-# ConnectWise's real answer here is not public (API.md, open question 1).
-MISSING_CLIENT_ID = {
-    "code": "InvalidClientId",
-    "message": "A valid clientId header is required on every API request; "
-    "request one at https://developer.connectwise.com/ClientID.",
-    "errors": [
-        {
-            "code": "MissingRequiredField",
-            "message": "The clientId header is missing or not a GUID.",
-            "resource": "request",
-            "field": "clientId",
-        }
-    ],
-}
-
-
-# A role without the module's Inquire right. The real body is not public
-# either (API.md, open question 1); the status is documented.
-FORBIDDEN = {
-    "code": "Forbidden",
-    "message": "The API member's security role does not allow this request.",
-}
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, body: dict):
-        super().__init__(body.get("message"))
-        self.status, self.body = status, body
-
-
-def not_found(label: str, row_id) -> ApiError:
-    return ApiError(404, {"code": "NotFound", "message": f"{label} {row_id} not found"})
-
-
-def bad_query(error: QueryError, resource: str) -> ApiError:
-    item = {
-        "code": error.code,
-        "message": str(error),
-        "resource": resource,
-        "field": error.field,
-    }
-    body = {
-        "code": "InvalidObject",
-        "message": f"{resource} query is invalid: {error}",
-        "errors": [item],
-    }
-    return ApiError(400, body)
+# Any codebase; whether it is the current one is checked per request.
+API_PATH = re.compile(r"^/([^/]+)/+apis/3\.0/(.*)$")
+ROUTER_CODEBASE = "v4_6_release"
+COMPANY_INFO = re.compile(r"^/login/companyinfo/([^/]+)/?$")
 
 
 class SandboxServer(ThreadingHTTPServer):
@@ -109,25 +57,79 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self, handler):
         sandbox = self.server.sandbox
         url = urlsplit(self.path)
-        sandbox.count_request(_counted_path(url.path))
+        if url.path.startswith(admin.PREFIX):
+            return self._admin(url)
+        sandbox.count_request(self.command, url)
         if sandbox.latency_ms:
             time.sleep(sandbox.latency_ms / 1000)
+        fault = sandbox.faults.pick() if API_PATH.match(url.path) else None
+        if fault is not None and self._fault(fault):
+            return
         try:
             status, body, headers = handler(url)
         except ApiError as error:
             status, body, headers = error.status, error.body, {}
-        self._send(status, body, headers)
+        self._send(status, body, headers, cut=fault == "badjson")
 
-    def _send(self, status: int, body, headers: dict) -> None:
-        data = orjson.dumps(body)
+    # -- faults -------------------------------------------------------------
+
+    def _fault(self, kind: str) -> bool:
+        """Act out a fault; True when it was the whole answer."""
+        whole = kind in ("reset", "429", "500")
+        if whole and self.command != "GET":
+            self._drain_body()
+        if kind == "reset":
+            self._reset()
+        elif kind == "429":
+            retry = {"Retry-After": str(self.server.sandbox.retry_after)}
+            self._send(429, THROTTLED, retry)
+        elif kind == "500":
+            self._send(500, TIMEOUT, {})
+        elif kind == "slow":
+            time.sleep(self.server.sandbox.slow_seconds)
+        return whole
+
+    def _reset(self) -> None:
+        # SO_LINGER 0 turns close() into a RST; the reader holds a reference
+        # to the socket, so it must go first for the close to be real.
+        self.close_connection = True
+        linger = struct.pack("ii", 1, 0)
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        self.rfile.close()
+        self.connection.close()
+
+    # -- sending --------------------------------------------------------------
+
+    def _send(self, status: int, body, headers: dict, cut=False) -> None:
+        data = b"" if status == 204 else orjson.dumps(body)
+        if cut:
+            status, data = 200, data[: max(1, len(data) // 2)]
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        if data:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("x-cw-request-id", str(uuid.uuid4()))
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _drain_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    # -- routing -----------------------------------------------------------
+
+    def _admin(self, url) -> None:
+        raw = self._drain_body()
+        try:
+            self._authenticate(client_id=False)
+            status, body, headers = admin.answer(
+                self.server.sandbox, self.command, url.path, raw
+            )
+        except (ApiError, admin.AdminError) as error:
+            status, body, headers = error.status, error.body, {}
+        self._send(status, body, headers)
 
     def _unsupported(self, url):
         self._drain_body()
@@ -139,15 +141,8 @@ class Handler(BaseHTTPRequestHandler):
         }
         return 405, body, {"Allow": "GET"}
 
-    def _drain_body(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-
-    # -- routing -----------------------------------------------------------
-
     def _get(self, url):
-        company = re.match(r"^/login/companyinfo/([^/]+)/?$", url.path)
+        company = COMPANY_INFO.match(url.path)
         if company:
             return 200, self.server.sandbox.company_info(company.group(1)), {}
         resource = self._check_api(url.path)
@@ -155,8 +150,9 @@ class Handler(BaseHTTPRequestHandler):
         return Route(self.server.sandbox, resource, params, url).answer()
 
     def _check_api(self, path: str) -> str:
-        match = API_PREFIX.match(path)
-        if match is None:
+        match = API_PATH.match(path)
+        codebases = (self.server.sandbox.codebase, ROUTER_CODEBASE)
+        if match is None or match.group(1) not in codebases:
             raise ApiError(404, NO_ENDPOINT)
         self._authenticate()
         resource = match.group(2).strip("/")
@@ -164,16 +160,16 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(403, FORBIDDEN)
         return resource
 
-    def _authenticate(self) -> None:
+    def _authenticate(self, client_id=True) -> None:
         sandbox = self.server.sandbox
         if not sandbox.accepts(_basic_credentials(self.headers.get("Authorization"))):
             raise ApiError(401, UNAUTHORIZED)
-        if not _is_guid(self.headers.get("clientId")):
+        if client_id and not _is_guid(self.headers.get("clientId")):
             raise ApiError(400, MISSING_CLIENT_ID)
 
 
-def _counted_path(path: str) -> str:
-    match = API_PREFIX.match(path)
+def counted_path(path: str) -> str:
+    match = API_PATH.match(path)
     return match.group(2).strip("/") if match else path.strip("/")
 
 
@@ -196,84 +192,3 @@ def _is_guid(value: str | None) -> bool:
 
 def credentials_match(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
-
-
-class Route:
-    """Answer one authenticated GET under /apis/3.0/."""
-
-    def __init__(self, sandbox, resource: str, params: dict, url):
-        self.sandbox, self.data = sandbox, sandbox.data
-        self.resource, self.params, self.url = resource, params, url
-
-    def answer(self):
-        if self.resource == "system/info":
-            return 200, self.sandbox.system_info(), {}
-        statuses = STATUSES.match(self.resource)
-        if statuses:
-            return self._statuses(*statuses.groups())
-        for prefix, name in COLLECTIONS.items():
-            if self.resource == prefix or self.resource.startswith(prefix + "/"):
-                rest = self.resource[len(prefix) + 1 :]
-                return self._collection(self.data.collection(name), prefix, rest)
-        raise ApiError(404, NO_ENDPOINT)
-
-    def _statuses(self, board_id: str, rest: str | None):
-        if not board_id.isdigit():
-            raise ApiError(404, NO_ENDPOINT)
-        collection = self.data.statuses_collection(int(board_id))
-        if collection is None:
-            raise not_found("Board", board_id)
-        return self._collection(collection, "service/boards/statuses", rest or "")
-
-    def _collection(self, collection, resource: str, rest: str):
-        if rest == "":
-            return self._list(collection, resource)
-        if rest == "count":
-            return self._count(collection, resource)
-        if "/" in rest:
-            raise ApiError(404, NO_ENDPOINT)
-        return 200, self._one(collection, rest), {}
-
-    def _one(self, collection, key: str) -> dict:
-        payload = collection.get(int(key)) if key.isdigit() else None
-        if payload is None and collection.label == "Member":
-            payload = _member_by_identifier(collection, key)
-        if payload is None:
-            raise not_found(collection.label, key)
-        return payload
-
-    def _count(self, collection, resource: str):
-        try:
-            condition = read_conditions(self.params, collection.schema)
-        except QueryError as error:
-            raise bad_query(error, resource) from None
-        return 200, {"count": count(collection, condition)}, {}
-
-    def _list(self, collection, resource: str):
-        try:
-            query = read_query(self.params, collection.schema)
-        except QueryError as error:
-            raise bad_query(error, resource) from None
-        rows, total = select(collection, query)
-        links = page_links(query.page, query.page_size, total)
-        headers = {"Link": self._link_header(links, query)} if links else {}
-        return 200, rows, headers
-
-    def _link_header(self, links: list, query) -> str:
-        base = f"{self.sandbox.url}{self.url.path}"
-        kept = {
-            k: v
-            for k, v in self.params.items()
-            if k.lower() not in ("page", "pagesize")
-        }
-        parts = []
-        for rel, page in links:
-            params = {**kept, "pageSize": query.page_size, "page": page}
-            parts.append(f'<{base}?{urlencode(params)}>; rel="{rel}"')
-        return ", ".join(parts)
-
-
-def _member_by_identifier(collection, identifier: str):
-    wanted = identifier.lower()
-    found = (p for p in collection.iter_payloads() if p["identifier"].lower() == wanted)
-    return next(found, None)

@@ -10,7 +10,9 @@ import orjson
 import pytest
 
 from connectwise import errors, outbound
+from connectwise.budget import LocalBudget
 from connectwise.client import ConnectWiseClient
+from connectwise.retry import RetryPolicy
 
 from .cwfakes import (
     API,
@@ -638,3 +640,428 @@ def test_slow_server_times_out_as_connection_failed(slow_server):
 
     assert time.monotonic() - started < 0.9
     assert "timed out" in info.value.detail
+
+
+# Retries, when the client is given a policy
+
+OLD_API = "https://api-na.myconnectwise.net/v2024_1/apis/3.0"
+NO_ENDPOINT = {"code": "ConnectWiseApi", "message": "The endpoint does not exist."}
+
+
+def no_wait_policy(sleeps=None, **options):
+    sleep = sleeps.append if sleeps is not None else (lambda seconds: None)
+    return RetryPolicy(sleep=sleep, random=lambda: 0.0, **options)
+
+
+@pytest.fixture
+def retrying(router):
+    route_company_info(router)
+    sleeps = []
+    with make_client(router, retry=no_wait_policy(sleeps)) as cw:
+        cw.sleeps = sleeps
+        yield cw
+
+
+def test_without_a_retry_policy_a_failure_costs_one_request(router, client):
+    route = router.get(f"{API}/system/info").respond(500)
+
+    with pytest.raises(errors.ServerError):
+        client.system_info()
+
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.Response(500, json={"code": "ConnectWiseApi", "message": "timeout"}),
+        httpx.Response(502, html="<html>Bad gateway</html>"),
+        httpx.Response(429),
+        httpx.ReadError("reset by peer"),
+        httpx.ConnectTimeout("slow"),
+        httpx.Response(200, content=b'{"version": "v2025'),
+    ],
+    ids=["500", "502", "429", "reset", "timeout", "truncated"],
+)
+def test_a_read_is_retried_after_a_transient_failure(router, retrying, failure):
+    route = router.get(f"{API}/system/info")
+    route.side_effect = [failure, httpx.Response(200, json=sample("system_info.json"))]
+
+    assert retrying.system_info().version == "v2025.1.112233"
+    assert route.call_count == 2 and len(retrying.sleeps) == 1
+
+
+def test_the_client_waits_out_retry_after(router, retrying):
+    route = router.get(f"{API}/service/tickets/count")
+    route.side_effect = [
+        httpx.Response(429, headers={"Retry-After": "12"}),
+        httpx.Response(200, json={"count": 3}),
+    ]
+
+    assert retrying.count("service/tickets") == 3
+    assert retrying.sleeps == [12.0]
+
+
+@pytest.mark.parametrize(
+    "status, body, error",
+    [
+        (401, {}, errors.AuthenticationFailed),
+        (403, {"code": "Forbidden", "message": "x"}, errors.PermissionDenied),
+        (400, sample("error.json"), errors.BadRequest),
+        (404, sample("error_not_found.json"), errors.NotFound),
+    ],
+)
+def test_permanent_errors_are_raised_at_once(router, retrying, status, body, error):
+    route = router.get(f"{API}/service/tickets/1").respond(status, json=body)
+
+    with pytest.raises(error):
+        retrying.get("service/tickets/1")
+
+    assert route.call_count == 1 and retrying.sleeps == []
+
+
+def test_a_malformed_page_is_retried_then_returned_whole(router, retrying):
+    route = router.get(f"{API}/service/tickets")
+    route.side_effect = [
+        httpx.Response(200, content=b'[{"id": 1}, {"id"'),
+        httpx.Response(200, json={"id": 1}),
+        httpx.Response(200, json=[{"id": 1}, {"id": 2}]),
+    ]
+
+    page = retrying.get_page("service/tickets")
+
+    assert [r["id"] for r in page.items] == [1, 2]
+    assert route.call_count == 3
+
+
+def test_a_page_that_stays_malformed_is_raised_not_returned(router):
+    route_company_info(router)
+    route = router.get(f"{API}/service/tickets").respond(200, content=b"[{")
+
+    with make_client(router, retry=no_wait_policy(attempts=4)) as cw:
+        with pytest.raises(errors.BadResponse):
+            cw.get_page("service/tickets")
+
+    assert route.call_count == 4
+
+
+def test_a_count_without_a_number_is_retried(router, retrying):
+    route = router.get(f"{API}/service/tickets/count")
+    route.side_effect = [
+        httpx.Response(200, json={}),
+        httpx.Response(200, json={"count": 8}),
+    ]
+
+    assert retrying.count("service/tickets") == 8
+
+
+def test_company_info_is_retried_too(router):
+    route = router.get(COMPANY_INFO_URL)
+    route.side_effect = [
+        httpx.ConnectError("refused"),
+        httpx.Response(200, json=sample("company_info.json")),
+    ]
+
+    with make_client(router, retry=no_wait_policy()) as cw:
+        assert cw.ensure_codebase() == "v2025_1"
+
+    assert route.call_count == 2
+
+
+def test_a_failed_discovery_is_not_retried_inside_the_calls_retries(router):
+    route = router.get(COMPANY_INFO_URL).respond(503)
+    api = router.get(f"{API}/system/info")
+
+    with make_client(router, retry=no_wait_policy(attempts=3)) as cw:
+        with pytest.raises(errors.ServerError):
+            cw.system_info()
+
+    assert route.call_count == 3 and api.call_count == 0
+
+
+OPERATIONS = [{"op": "replace", "path": "status", "value": {"id": 103}}]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.Response(429, headers={"Retry-After": "1"}),
+        httpx.Response(503),
+        httpx.ConnectError("refused"),
+        httpx.ConnectTimeout("no answer to SYN"),
+    ],
+    ids=["429", "503", "refused", "connect-timeout"],
+)
+def test_a_patch_is_repeated_when_connectwise_surely_did_not_act(
+    router, retrying, failure
+):
+    route = router.patch(f"{API}/service/tickets/1")
+    route.side_effect = [failure, httpx.Response(200, json=sample("ticket.json"))]
+
+    assert retrying.patch("service/tickets/1", OPERATIONS)["id"] == 58231
+    assert route.call_count == 2
+
+
+@pytest.mark.parametrize(
+    "failure, error",
+    [
+        (httpx.Response(500), errors.ServerError),
+        (httpx.Response(502), errors.ServerError),
+        (httpx.Response(504), errors.ServerError),
+        (httpx.ReadError("reset by peer"), errors.ConnectionFailed),
+        (httpx.ReadTimeout("slow"), errors.ConnectionFailed),
+        (httpx.RemoteProtocolError("closed"), errors.ConnectionFailed),
+        (httpx.Response(200, content=b"{"), errors.BadResponse),
+    ],
+    ids=["500", "502", "504", "reset", "read-timeout", "closed", "truncated"],
+)
+def test_a_patch_that_may_have_been_applied_is_not_repeated(
+    router, retrying, failure, error
+):
+    route = router.patch(f"{API}/service/tickets/1")
+    route.side_effect = [failure, httpx.Response(200, json=sample("ticket.json"))]
+
+    with pytest.raises(error):
+        retrying.patch("service/tickets/1", OPERATIONS)
+
+    assert route.call_count == 1
+
+
+def test_retry_logs_name_the_path_but_never_a_key(router, retrying, caplog):
+    caplog.set_level(logging.DEBUG)
+    route = router.get(f"{API}/system/info")
+    route.side_effect = [httpx.Response(502), httpx.Response(401, json=AUTH_BODY)]
+
+    with pytest.raises(errors.AuthenticationFailed):
+        retrying.system_info()
+
+    (retry,) = [r for r in caplog.records if r.getMessage() == "connectwise retry"]
+    assert (retry.path, retry.error_code) == ("system/info", "server_error")
+    token = base64.b64encode(
+        f"superitdemo+{PUBLIC_KEY}:{PRIVATE_KEY}".encode()
+    ).decode()
+    logged = " ".join(str(vars(r)) for r in caplog.records)
+    for secret in (PRIVATE_KEY, PUBLIC_KEY, token, CLIENT_ID):
+        assert secret not in logged
+
+
+# The request budget
+
+
+class CountingBudget:
+    def __init__(self, events):
+        self.events = events
+
+    def acquire(self):
+        self.events.append("acquire")
+
+
+def test_the_budget_is_taken_before_every_request_retries_included(router):
+    events, statuses = [], [200, 500, 200]
+
+    def handler(request):
+        events.append(f"send {request.url.path}")
+        body = (
+            "company_info.json" if "login" in request.url.path else "system_info.json"
+        )
+        return httpx.Response(statuses.pop(0), json=sample(body))
+
+    router.get(COMPANY_INFO_URL).mock(side_effect=handler)
+    router.get(f"{API}/system/info").mock(side_effect=handler)
+    options = {"retry": no_wait_policy(), "budget": CountingBudget(events)}
+
+    with make_client(router, **options) as cw:
+        cw.system_info()
+
+    assert events == [
+        "acquire",
+        "send /login/companyinfo/superitdemo",
+        "acquire",
+        "send /v2025_1/apis/3.0/system/info",
+        "acquire",
+        "send /v2025_1/apis/3.0/system/info",
+    ]
+
+
+def test_an_exhausted_budget_sends_nothing(router):
+    class Exhausted:
+        def acquire(self):
+            raise errors.BudgetExhausted(retry_after=300.0)
+
+    with make_client(router, codebase="v2025_1", budget=Exhausted()) as cw:
+        with pytest.raises(errors.Throttled):
+            cw.system_info()
+
+    assert router.calls.call_count == 0
+
+
+def test_a_budget_paces_the_client_at_its_rate(router):
+    clock = {"now": 0.0, "sent": []}
+
+    def tick(seconds):
+        clock["now"] += seconds
+
+    def handler(request):
+        clock["sent"].append(clock["now"])
+        return httpx.Response(200, json={"count": 1})
+
+    router.get(f"{API}/service/tickets/count").mock(side_effect=handler)
+    budget = LocalBudget(2, 2, clock=lambda: clock["now"], sleep=tick)
+
+    with make_client(router, codebase="v2025_1", budget=budget) as cw:
+        for _ in range(6):
+            cw.count("service/tickets")
+
+    assert clock["sent"] == pytest.approx([0.0, 0.0, 0.5, 1.0, 1.5, 2.0])
+
+
+# Keyset paging under retries
+
+
+def flaky(handler, fail_on: set[int], failure):
+    """Answer request n with `failure` the first time n is in fail_on."""
+    seen = {"n": 0}
+
+    def answer(request):
+        seen["n"] += 1
+        if seen["n"] in fail_on:
+            return failure
+        return handler(request)
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.Response(200, content=b'[{"id": 4}, {"id": 5'),
+        httpx.Response(200, json={"code": "x"}),
+        httpx.Response(500),
+        httpx.Response(429, headers={"Retry-After": "2"}),
+    ],
+    ids=["truncated", "wrong-shape", "500", "429"],
+)
+def test_a_retried_keyset_page_is_yielded_once_and_never_skipped(
+    router, retrying, failure
+):
+    rows = [{"id": i, "closedFlag": False} for i in range(1, 9)]
+    handler, sent = rows_server(rows)
+    router.get(f"{API}/service/tickets").mock(side_effect=flaky(handler, {2}, failure))
+
+    pages = list(retrying.iter_keyset("service/tickets", page_size=3))
+
+    assert [[r["id"] for r in p] for p in pages] == [[1, 2, 3], [4, 5, 6], [7, 8]]
+    assert [s["conditions"] for s in sent] == ["id > 0", "id > 3", "id > 6"]
+
+
+def test_a_keyset_page_that_stays_malformed_stops_the_iteration(router):
+    route_company_info(router)
+    rows = [{"id": i, "closedFlag": False} for i in range(1, 9)]
+    handler, _ = rows_server(rows)
+    bad = httpx.Response(200, content=b"[{")
+    router.get(f"{API}/service/tickets").mock(
+        side_effect=flaky(handler, {2, 3, 4}, bad)
+    )
+    got = []
+
+    with make_client(router, retry=no_wait_policy(attempts=3)) as cw:
+        with pytest.raises(errors.BadResponse):
+            for page in cw.iter_keyset("service/tickets", page_size=3):
+                got.append([r["id"] for r in page])
+
+    assert got == [[1, 2, 3]]
+
+
+# Codebase re-discovery after an upgrade moved it
+
+
+@pytest.fixture
+def upgraded(router):
+    """A stored codebase that ConnectWise no longer serves."""
+    info = route_company_info(router, codebase="v2025_1/")
+    old = router.route(url__startswith=OLD_API).respond(404, json=NO_ENDPOINT)
+    changes = []
+    cw = make_client(router, codebase="v2024_1", on_codebase_change=changes.append)
+    return cw, info, old, changes
+
+
+def test_a_missing_endpoint_re_reads_the_codebase_and_goes_on(router, upgraded):
+    cw, info, old, changes = upgraded
+    new = router.get(f"{API}/system/info").respond(200, json=sample("system_info.json"))
+
+    assert cw.system_info().version == "v2025.1.112233"
+    assert cw.codebase == "v2025_1" and changes == ["v2025_1"]
+    assert (old.call_count, info.call_count, new.call_count) == (1, 1, 1)
+
+
+def test_re_discovery_happens_once_per_client(router, upgraded):
+    cw, info, old, changes = upgraded
+    router.get(url__startswith=API).respond(404, json=NO_ENDPOINT)
+
+    for _ in range(3):
+        with pytest.raises(errors.NotFound):
+            cw.count("service/tickets")
+
+    assert info.call_count == 1 and changes == ["v2025_1"]
+
+
+def test_an_unchanged_codebase_raises_the_not_found(router):
+    info = route_company_info(router, codebase="v2025_1/")
+    router.get(f"{API}/service/tickets/count").respond(404, json=NO_ENDPOINT)
+    changes = []
+    cw = make_client(router, codebase="v2025_1", on_codebase_change=changes.append)
+
+    with pytest.raises(errors.NotFound) as caught:
+        cw.count("service/tickets")
+    with pytest.raises(errors.NotFound):
+        cw.count("service/tickets")
+
+    assert caught.value.cw_code == "ConnectWiseApi"
+    assert info.call_count == 1 and changes == []
+
+
+def test_a_record_404_does_not_re_read_the_codebase(router):
+    info = route_company_info(router)
+    route = router.get(f"{API}/service/tickets/99999999")
+    route.respond(404, json=sample("error_not_found.json"))
+    cw = make_client(router, codebase="v2025_1")
+
+    with pytest.raises(errors.NotFound):
+        cw.get("service/tickets/99999999")
+
+    assert info.call_count == 0
+
+
+def test_a_codebase_just_discovered_is_not_looked_up_again(router):
+    info = route_company_info(router)
+    router.get(f"{API}/system/info").respond(404, json=NO_ENDPOINT)
+
+    with make_client(router) as cw, pytest.raises(errors.NotFound):
+        cw.system_info()
+
+    assert info.call_count == 1
+
+
+def test_a_patch_under_a_moved_codebase_goes_to_the_new_one(router, upgraded):
+    cw, _, old, changes = upgraded
+    route = router.patch(f"{API}/service/tickets/1")
+    route.respond(200, json=sample("ticket.json"))
+
+    assert cw.patch("service/tickets/1", OPERATIONS)["id"] == 58231
+    assert route.call_count == 1 and changes == ["v2025_1"]
+
+
+def test_re_discovery_works_with_retries_on(router):
+    info = route_company_info(router, codebase="v2025_1/")
+    router.get(url__startswith=OLD_API).respond(404, json=NO_ENDPOINT)
+    route = router.get(f"{API}/system/info")
+    route.side_effect = [
+        httpx.Response(503),
+        httpx.Response(200, json=sample("system_info.json")),
+    ]
+    options = {"codebase": "v2024_1", "retry": no_wait_policy()}
+
+    with make_client(router, **options) as cw:
+        assert cw.system_info().version == "v2025.1.112233"
+
+    assert info.call_count == 1 and route.call_count == 2

@@ -157,3 +157,25 @@ def test_a_name_with_both_quote_kinds_is_matched_by_id(running):
                 "company/companies", conditions=cond.eq("id", company["id"])
             )
             assert found.items[0]["name"] == company["name"]
+
+
+def test_it_finds_the_moved_codebase_after_an_endpoint_404(running):
+    changes = []
+    with _client(
+        running, codebase="v2019_3", on_codebase_change=changes.append
+    ) as client:
+        info = client.system_info()
+    assert info.version
+    assert client.codebase == running.codebase and changes == [running.codebase]
+
+
+def test_it_pages_companies_with_retries_and_a_budget_on(running):
+    from connectwise.budget import LocalBudget
+    from connectwise.retry import RetryPolicy
+
+    budget = LocalBudget(1000, 1000)
+    retry = RetryPolicy(sleep=lambda seconds: None)
+    with _client(running, retry=retry, budget=budget) as client:
+        pages = list(client.iter_keyset("company/companies", page_size=25))
+        total = client.count("company/companies")
+    assert sum(len(p) for p in pages) == total == 60

@@ -8,6 +8,7 @@ ALL = [
     (errors.NotFound, "not_found", False),
     (errors.CompanyNotFound, "company_not_found", False),
     (errors.Throttled, "throttled", True),
+    (errors.BudgetExhausted, "throttled", True),
     (errors.ServerError, "server_error", True),
     (errors.BadResponse, "bad_response", True),
     (errors.BadRequest, "bad_request", False),
@@ -59,3 +60,52 @@ def test_custom_message_replaces_default():
 
 def test_other_exceptions_are_not_transient():
     assert errors.is_transient(ValueError("x")) is False
+
+
+def test_budget_exhausted_is_a_throttled_with_its_wait():
+    err = errors.BudgetExhausted(retry_after=4.5)
+
+    assert isinstance(err, errors.Throttled) and err.retry_after == 4.5
+
+
+def test_connection_failed_says_whether_the_request_surely_never_left():
+    assert errors.ConnectionFailed().sent is None
+    assert errors.ConnectionFailed(sent=False).sent is False
+
+
+def test_every_error_keeps_connectwise_own_code():
+    assert errors.NotFound(cw_code="NotFound").cw_code == "NotFound"
+    assert errors.BadRequest(cw_code="InvalidObject", errors=[]).cw_code == (
+        "InvalidObject"
+    )
+    assert errors.ServerError().cw_code is None
+
+
+@pytest.mark.parametrize(
+    "err, missing",
+    [
+        (
+            errors.NotFound(
+                status=404,
+                cw_code="ConnectWiseApi",
+                detail="The endpoint does not exist.",
+            ),
+            True,
+        ),
+        (errors.NotFound(status=404, detail="The endpoint does not exist."), True),
+        (errors.NotFound(status=404, cw_code="connectwiseapi"), True),
+        (
+            errors.NotFound(
+                status=404, cw_code="NotFound", detail="Contact 5 not found"
+            ),
+            False,
+        ),
+        (errors.NotFound(status=404), False),
+        (errors.CompanyNotFound(status=404, cw_code="ConnectWiseApi"), False),
+        (errors.BadRequest(cw_code="ConnectWiseApi"), False),
+        (ValueError("endpoint does not exist"), False),
+    ],
+    ids=repr,
+)
+def test_a_missing_endpoint_is_told_apart_from_a_missing_record(err, missing):
+    assert errors.is_missing_endpoint(err) is missing

@@ -85,3 +85,21 @@ def test_shape_checks_refuse_the_wrong_container():
     with pytest.raises(errors.BadResponse):
         expect_rows({"id": 1})
     assert expect_rows([{"id": 1}]) == [{"id": 1}]
+
+
+@pytest.mark.parametrize(
+    "body, cw_code",
+    [
+        (
+            {"code": "ConnectWiseApi", "message": "The endpoint does not exist."},
+            "ConnectWiseApi",
+        ),
+        ({"code": "NotFound", "message": "Ticket 9 not found"}, "NotFound"),
+        ({"message": "no code"}, None),
+        (["not", "a", "dict"], None),
+    ],
+)
+def test_an_error_keeps_the_connectwise_code_of_its_body(body, cw_code):
+    err = error_for_response(response(404, json=body))
+
+    assert isinstance(err, errors.NotFound) and err.cw_code == cw_code

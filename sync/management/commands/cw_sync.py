@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from psa.models import Connection
+from sync import leases
 from sync.engine import SyncEngine
 from sync.models import SyncRun
 from sync.services import start_sync
@@ -11,6 +12,8 @@ KINDS = {
     "companies": ["companies"],
     "tickets": ["tickets"],
     "all": ["companies", "tickets"],
+    "incremental": ["incremental"],
+    "reconcile": ["reconcile"],
 }
 
 
@@ -40,7 +43,8 @@ class Command(BaseCommand):
             verb = "Started" if started else "Already running:"
             self.stdout.write(f"{verb} {each} sync #{run.pk}")
             if inline and started:
-                SyncEngine(SyncRun.objects.get(pk=run.pk)).execute()
+                claimed_run, lease = leases.claim(run.pk)
+                SyncEngine(claimed_run, lease=lease).execute()
             if wait or inline or kind == "all":
                 run = self._follow(run)
                 failed = failed or run.status == SyncRun.FAILED
