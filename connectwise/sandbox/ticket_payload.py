@@ -40,6 +40,38 @@ CUSTOM_FIELD = {
     "numberOfDecimals": 0,
 }
 CW_ID = "2b8e9c47-1d3a-4f6e-8a0b-5c7d9e1f2a34"
+SOURCE_REFS = tuple({"id": 2, "name": name} for name in SOURCES)
+CONTACT_KEYS = ("contact", "contactName", "contactPhoneNumber", "contactEmailAddress")
+# Every key in payload order; None marks a value build() fills in. Nested
+# constants are shared between payloads (read-only, see fragments.py).
+LAYOUT = (
+    ("id", None), ("summary", None), ("recordType", "ServiceTicket"),
+    ("board", None), ("status", None), ("company", None), ("site", None),
+    ("siteName", "Main"), ("addressLine1", None), ("city", None),
+    ("stateIdentifier", None), ("zip", None), ("contact", None),
+    ("contactName", None), ("contactPhoneNumber", None),
+    ("contactEmailAddress", None), ("type", None), ("subType", None),
+    ("team", None), ("owner", None), ("priority", None),
+    ("serviceLocation", {"id": 2, "name": "Remote"}), ("source", None),
+    ("severity", None), ("impact", None),
+    ("allowAllClientsPortalView", False), ("customerUpdatedFlag", False),
+    ("automaticEmailContactFlag", False), ("automaticEmailResourceFlag", False),
+    ("automaticEmailCcFlag", False), ("closedFlag", False),
+    ("actualHours", None), ("approved", True), ("estimatedExpenseCost", 0.0),
+    ("estimatedProductCost", 0.0), ("estimatedTimeCost", 0.0),
+    ("billingMethod", "ActualRates"), ("dateResponded", None),
+    ("resolveMinutes", 0), ("resPlanMinutes", 0), ("respondMinutes", None),
+    ("isInSla", None), ("resources", None), ("hasChildTicket", False),
+    ("hasMergedChildTicketFlag", False), ("billTime", "Billable"),
+    ("billExpenses", "Billable"), ("billProducts", "Billable"),
+    ("location", {"id": 2, "name": "Main Office"}),
+    ("department", {"id": 10, "identifier": "Services", "name": "Services"}),
+    ("mobileGuid", None), ("sla", {"id": 1, "name": "Standard SLA"}),
+    ("slaStatus", "Resolve by Thu 03/06 5:00 PM UTC-06"), ("currency", CURRENCY),
+    ("integratorTags", []), ("customFields", None), ("_info", None),
+)  # fmt: skip
+WITH_CONTACT = dict(LAYOUT)
+WITHOUT_CONTACT = {k: v for k, v in LAYOUT if k not in CONTACT_KEYS}
 
 
 def head(world, index: int, draw) -> tuple:
@@ -66,27 +98,28 @@ def build(world, index: int, draw) -> dict:
     entered, updated, by = world.ticket_times(index)
     ticket_id = world.ticket_id(index)
     company = world.company_ref_at(company_index)
-    payload = {
-        "id": ticket_id,
-        "summary": draw.choice(names.TICKET_SUMMARIES),
-        "recordType": "ServiceTicket",
-        "board": frag.boards[board_id],
-        "status": frag.statuses[(board_id, status_offset)],
-        "company": company,
-        "site": world.site_ref_at(company_index),
-        "siteName": "Main",
-    }
+    # Copying a template keeps the key order and skips growing the dict.
+    payload = (WITHOUT_CONTACT if contact_index is None else WITH_CONTACT).copy()
+    payload["id"] = ticket_id
+    payload["summary"] = draw.choice(names.TICKET_SUMMARIES)
+    payload["board"] = frag.boards[board_id]
+    payload["status"] = frag.statuses[(board_id, status_offset)]
+    payload["company"] = company
+    payload["site"] = world.site_ref_at(company_index)
     location(payload, draw)
     if contact_index is not None:
         payload.update(world.contact_fields_at(contact_index))
     classification(payload, frag.types[board_id], draw)
     payload["owner"] = frag.members[owner[0]]
     payload["priority"] = frag.priorities[draw.choice(catalog.PRIORITIES)[0]]
-    body(payload, draw, status_offset == CLOSED_OFFSET)
-    timing(payload, entered, draw)
-    tail(payload, owner, draw, company["identifier"], index)
+    variable(payload, draw, entered)
+    payload["resources"] = resources(owner, draw)
+    payload["mobileGuid"] = fast_guid(draw)
+    tag = f"{company['identifier'][:4].upper()}-PC-{index % 1000:03d}"
+    payload["customFields"] = [{**CUSTOM_FIELD, "value": tag, "connectWiseId": CW_ID}]
     payload["_info"] = ticket_info(world.root, ticket_id, entered, updated, by)
-    if payload["closedFlag"]:
+    if status_offset == CLOSED_OFFSET:
+        payload["closedFlag"] = True
         mark_closed(payload, iso(updated), owner[1])
     return payload
 
@@ -114,50 +147,16 @@ def classification(payload: dict, refs: tuple, draw) -> None:
     payload["team"] = teams[draw.randrange(len(teams))]
 
 
-def body(payload: dict, draw, closed: bool) -> None:
-    payload["serviceLocation"] = {"id": 2, "name": "Remote"}
-    payload["source"] = {"id": 2, "name": draw.choice(SOURCES)}
+def variable(payload: dict, draw, entered: int) -> None:
+    """The drawn values between priority and resources, in draw order."""
+    payload["source"] = SOURCE_REFS[draw.randrange(len(SOURCES))]
     payload["severity"] = draw.choice(LEVELS)
     payload["impact"] = draw.choice(LEVELS)
-    payload["allowAllClientsPortalView"] = False
-    payload["customerUpdatedFlag"] = False
-    payload["automaticEmailContactFlag"] = False
-    payload["automaticEmailResourceFlag"] = False
-    payload["automaticEmailCcFlag"] = False
-    payload["closedFlag"] = closed
-
-
-def timing(payload: dict, entered: int, draw) -> None:
     respond = draw.randrange(1, 90)
     payload["actualHours"] = round(draw.random() * 6, 2)
-    payload["approved"] = True
-    payload["estimatedExpenseCost"] = 0.0
-    payload["estimatedProductCost"] = 0.0
-    payload["estimatedTimeCost"] = 0.0
-    payload["billingMethod"] = "ActualRates"
     payload["dateResponded"] = iso(entered + respond * 60)
-    payload["resolveMinutes"] = 0
-    payload["resPlanMinutes"] = 0
     payload["respondMinutes"] = respond
     payload["isInSla"] = draw.random() < 0.85
-
-
-def tail(payload: dict, owner: tuple, draw, identifier: str, index: int) -> None:
-    payload["resources"] = resources(owner, draw)
-    payload["hasChildTicket"] = False
-    payload["hasMergedChildTicketFlag"] = False
-    payload["billTime"] = payload["billExpenses"] = "Billable"
-    payload["billProducts"] = "Billable"
-    payload["location"] = {"id": 2, "name": "Main Office"}
-    payload["department"] = {"id": 10, "identifier": "Services", "name": "Services"}
-    payload["mobileGuid"] = fast_guid(draw)
-    payload["sla"] = {"id": 1, "name": "Standard SLA"}
-    payload["slaStatus"] = "Resolve by Thu 03/06 5:00 PM UTC-06"
-    payload["currency"] = dict(CURRENCY)
-    payload["integratorTags"] = []
-    tag = f"{identifier[:4].upper()}-PC-{index % 1000:03d}"
-    field = {**CUSTOM_FIELD, "value": tag, "connectWiseId": CW_ID}
-    payload["customFields"] = [field]
 
 
 def resources(owner: tuple, draw) -> str:
