@@ -204,11 +204,10 @@ class SyncEngine:
 
     def _parents(self, model, stage):
         """Every parent for a full read; in a catch-up, the parents this run
-        (or a callback) changed since the watermark."""
+        stored (so the notes of changed tickets come along)."""
         rows = model.objects.filter(connection=self.connection, deleted_at__isnull=True)
-        since = self._since(stage)
-        if stage.mode == SINCE and since is not None:
-            rows = rows.filter(synced_at__gte=since)
+        if stage.mode == SINCE:
+            rows = rows.filter(synced_at__gte=self.run.started_at)
         return rows
 
     def _prefetched(self, path, after_id, where, ids=False):
@@ -249,6 +248,8 @@ class SyncEngine:
                 self._warn(entity, {"id": cw_id}, reason)
             skipped += len(counts.refused)
             self._link_waiting_rows(entity, list(rows))
+            if counts.updated:
+                self._copy_names(entity, list(rows))
             self._record_progress(stage, len(items), counts, skipped, last_id)
 
     def _parse_page(self, entity, maps, items):
@@ -306,6 +307,14 @@ class SyncEngine:
                 connection=self.connection,
                 **{f"{fk}__isnull": True, f"{cw_field}__in": cw_ids},
             ).update(**{fk: Subquery(found)})
+
+    def _copy_names(self, entity, cw_ids):
+        """A renamed company is renamed on its tickets too."""
+        for model, fk, their_field, our_field in entity.copied_names:
+            source = entity.model.objects.filter(pk=OuterRef(fk)).values(our_field)
+            model.objects.filter(
+                connection=self.connection, **{f"{fk}__cw_id__in": cw_ids}
+            ).update(**{their_field: Subquery(source[:1])})
 
     def _record_progress(self, stage, seen, counts, skipped, last_id):
         figures = self.run.stages.setdefault(stage.name, {"total": 0})

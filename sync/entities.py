@@ -37,6 +37,9 @@ class Entity:
     # Rows of other entities that point at this one by ConnectWise id and
     # are linked once it arrives: (model, foreign key, ConnectWise id field).
     links: tuple = ()
+    # Names other rows copy from this one, kept current when it changes:
+    # (model, foreign key, their field, our field).
+    copied_names: tuple = ()
 
     @property
     def update_fields(self):
@@ -172,6 +175,7 @@ COMPANIES = Entity(
         (Ticket, "company", "cw_company_id"),
         (Configuration, "company", "cw_company_id"),
     ),
+    copied_names=((Ticket, "company", "company_name", "name"),),
 )
 CONTACTS = Entity(
     "contacts",

@@ -32,7 +32,7 @@ def test_catch_up_brings_changes_additions_and_closures_in(synced):
     sb.data.update_ticket(open_ticket["id"], status=closed["id"])
     sb.data.update_ticket(tickets[1]["id"], summary="Changed: «VPN» won't connect")
     company = next(sb.data.companies())
-    sb.data.update_company(company["id"], name="Renamed & Sons \"Ltd\"")
+    sb.data.update_company(company["id"], phoneNumber="5550001234")
     new_contact = sb.data.add_contact(company=company["id"])
     before = sb.request_count
 
@@ -125,3 +125,17 @@ def test_a_deleted_ticket_that_comes_back_is_restored(synced):
     sb.data.update_ticket(cw_id, summary="Back again")
     sync_now(connection, "incremental")
     assert Ticket.objects.get(cw_id=cw_id).deleted_at is None
+
+
+def test_a_renamed_company_is_renamed_on_its_tickets(synced):
+    connection, sb = synced
+    company = next(sb.data.companies())
+    sb.data.update_company(company["id"], name='Renamed & Sons "Ltd"')
+    sync_now(connection, "incremental")
+    names = set(
+        Ticket.objects.filter(company__cw_id=company["id"]).values_list(
+            "company_name", flat=True
+        )
+    )
+    assert names == {'Renamed & Sons "Ltd"'}
+    assert Company.objects.get(cw_id=company["id"]).name == 'Renamed & Sons "Ltd"'
