@@ -92,6 +92,7 @@ class Sandbox:
             "faults": {"rate": self.faults.rate, "kinds": list(self.faults.kinds)},
             "faults_injected": self.faults.counts(),
             "request_count": self.request_count,
+            "requests_by_path": dict(self.requests_by_path),
         }
 
     # -- running ------------------------------------------------------------

@@ -187,14 +187,15 @@ def test_a_row_the_database_refuses_costs_only_that_row(
     from sync import upsert
 
     victim = next(sandbox.data.companies())["id"]
-    real = upsert._bulk
+    real = upsert.Table.upsert
 
-    def refuse_victim(entity, objects):
-        if any(o.cw_id == victim for o in objects):
+    def refuse_victim(table, columns, records):
+        cw_id = [key for key, _ in columns].index("cw_id")
+        if any(record[cw_id] == victim for record in records):
             raise DataError("value refused by the database\nDETAIL: long story")
-        return real(entity, objects)
+        return real(table, columns, records)
 
-    monkeypatch.setattr(upsert, "_bulk", refuse_victim)
+    monkeypatch.setattr(upsert.Table, "upsert", refuse_victim)
     run = _sync(connection, "companies")
 
     entry = SyncLogEntry.objects.get(run=run)

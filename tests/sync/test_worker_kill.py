@@ -217,8 +217,10 @@ def test_killing_the_pool_process_the_run_goes_on_from_its_checkpoint(
     # Another pool process finished it, started from the checkpoint.
     assert tickets.worker != killed, tickets.worker
     assert 0 < done_at_kill < tickets.total
-    print(f"killed pool pid {child} at {done_at_kill}/{tickets.total}; "
-          f"pages read again: {twice}")
+    print(
+        f"killed pool pid {child} at {done_at_kill}/{tickets.total}; "
+        f"pages read again: {twice}"
+    )
 
 
 def test_killing_the_whole_worker_the_sweeper_hands_the_run_on(
@@ -278,5 +280,7 @@ def test_killing_the_whole_worker_the_sweeper_hands_the_run_on(
     twice = _assert_resumed_exactly(tickets, connection, sb, [first_log, second_log])
     assert _pid_of(tickets.worker) == second_pid, (tickets.worker, second_pid)
     assert sum(sweeps) >= 1, sweeps
-    print(f"killed worker pid {first.pid} at {done_at_kill}/{tickets.total}; "
-          f"sweeps {sweeps}; pages read again: {twice}")
+    print(
+        f"killed worker pid {first.pid} at {done_at_kill}/{tickets.total}; "
+        f"sweeps {sweeps}; pages read again: {twice}"
+    )
