@@ -157,11 +157,34 @@ class SyncEngine:
 
     def _store_stage(self, stage, after_id):
         maps = self._load_maps(stage.entity)
+        if "{" in stage.entity.path:
+            self._store_children(stage, maps)
+            return
         where = self._conditions(stage)
-        for path in self._paths(stage):
-            for items in self._prefetched(path, after_id, where):
-                self._store_page(stage, maps, items)
-            after_id = 0
+        for items in self._prefetched(stage.entity.path, after_id, where):
+            self._store_page(stage, maps, items)
+
+    def _store_children(self, stage, maps):
+        """Read the rows of many parents (a ticket's notes, a board's
+        statuses) a few parents at a time, and store them in pages."""
+        batch = []
+        with ThreadPoolExecutor(max_workers=settings.SYNC_CHILD_READERS) as pool:
+            for rows in pool.map(self._read_all, self._paths(stage)):
+                batch.extend(rows)
+                if len(batch) >= settings.CONNECTWISE_PAGE_SIZE:
+                    self._store_page(stage, maps, batch)
+                    batch = []
+        if batch:
+            self._store_page(stage, maps, batch)
+
+    def _read_all(self, path):
+        return [
+            row
+            for page in self.client.iter_keyset(
+                path, page_size=settings.CONNECTWISE_PAGE_SIZE
+            )
+            for row in page
+        ]
 
     def _reconcile_stage(self, stage):
         # Reading ids is cheap, so a resumed deletion check reads them all
@@ -241,7 +264,7 @@ class SyncEngine:
     def _store_page(self, stage, maps, items):
         entity = stage.entity
         rows, skipped = self._parse_page(entity, maps, items)
-        last_id = max(_whole_ids(items), default=0)
+        last_id = 0 if "{" in entity.path else max(_whole_ids(items), default=0)
         with transaction.atomic():
             counts = upsert_page(entity, self.connection, rows)
             for cw_id, reason in counts.refused.items():

@@ -32,6 +32,16 @@ def run_sync(run_id):
     SyncEngine(run, lease=lease).execute()
 
 
+@shared_task(time_limit=300, autoretry_for=(), acks_late=True)
+def refresh_notes(ticket_id):
+    from psa.models import Ticket
+    from sync.notes import refresh_ticket_notes
+
+    ticket = Ticket.objects.select_related("connection").filter(pk=ticket_id).first()
+    if ticket is not None and ticket.connection.status == Connection.ACTIVE:
+        refresh_ticket_notes(ticket)
+
+
 # The periodic tasks below only queue runs; the constraint on active runs
 # makes a second dispatcher harmless, so they take no lock of their own.
 @shared_task(time_limit=120)

@@ -10,4 +10,5 @@ urlpatterns = [
         "connections/<int:pk>/runs/<int:run_pk>/", views.run_detail, name="run"
     ),
     path("connections/<int:pk>/start/<str:kind>/", views.start, name="start"),
+    path("tickets/<int:pk>/notes/refresh/", views.refresh_notes, name="refresh-notes"),
 ]

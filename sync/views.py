@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -5,11 +6,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from psa.models import Connection
-from superit.permissions import manager_required
+from psa.views.tickets import visible_tickets
+from superit.permissions import manager_required, tenant_required
 from superit.tenancy import get_for_tenant_or_404
 from sync.entities import BY_NAME
 from sync.models import SyncLogEntry, SyncRun, SyncState
 from sync.plans import PLANS, RESYNCABLE
+from sync import tasks
 from sync.services import start_sync
 
 
@@ -100,6 +103,16 @@ def _entity_rows(connection, runs):
             }
         )
     return rows
+
+
+@require_POST
+@tenant_required
+def refresh_notes(request, pk):
+    """Read the ticket's notes from ConnectWise again (queued)."""
+    ticket = get_for_tenant_or_404(visible_tickets(request), request.tenant, pk=pk)
+    tasks.refresh_notes.delay(ticket.pk)
+    messages.info(request, "Notes are being read from ConnectWise; reload shortly.")
+    return redirect("psa:ticket", pk=ticket.pk)
 
 
 @require_safe

@@ -55,4 +55,9 @@ def ticket_list(request):
 @tenant_required
 def ticket_detail(request, pk):
     ticket = get_for_tenant_or_404(visible_tickets(request), request.tenant, pk=pk)
-    return render(request, "psa/ticket_detail.html", {"ticket": ticket})
+    context = {
+        "ticket": ticket,
+        "notes": ticket.notes.filter(deleted_at__isnull=True),
+        "time_entries": ticket.time_entries.filter(deleted_at__isnull=True),
+    }
+    return render(request, "psa/ticket_detail.html", context)

@@ -28,8 +28,7 @@ def main():
     _scratch_database(options.database, env)
     with _sandbox(options, env) as sandbox:
         connection_id = _setup(env, sandbox)
-        floor = download_floor(sandbox, ("company/companies", "company/contacts",
-                                         "service/tickets"))
+        floor = download_floor(sandbox, FULL_PATHS)
         full = _timed_sync(env, connection_id, "all", sandbox)
         _report("Full sync", floor, full, rows=floor["rows"])
         changed = _change_tickets(sandbox, options.tickets // 100)
@@ -179,6 +178,8 @@ def _timed_sync(env, connection_id, kind, sandbox):
 
 
 MAIN = ("company/companies", "company/contacts", "service/tickets")
+# Everything the full sync reads page by page (reference data aside).
+FULL_PATHS = (*MAIN, "company/configurations", "time/entries")
 
 
 def _sandbox_requests(sandbox):
