@@ -72,8 +72,10 @@ class CWEntity(models.Model):
     """Columns every row copied from ConnectWise carries."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (connection, cw_id) index leads with
+    # it, and every index costs the sync time on each row it writes.
     connection = models.ForeignKey(
-        Connection, on_delete=models.CASCADE, related_name="+"
+        Connection, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     cw_id = models.BigIntegerField()
     cw_updated_at = models.DateTimeField(null=True, blank=True)
@@ -203,11 +205,15 @@ class Priority(CWEntity):
 class Ticket(CWEntity):
     summary = models.CharField(max_length=500)
     record_type = models.CharField(max_length=50, blank=True)
-    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.SET_NULL)
+    # Boards, statuses, priorities and members are seldom deleted; their
+    # foreign keys go unindexed to keep the ticket writes light.
+    board = models.ForeignKey(
+        Board, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     cw_board_id = models.BigIntegerField(null=True, blank=True)
     board_name = models.CharField(max_length=200, blank=True)
     status = models.ForeignKey(
-        BoardStatus, null=True, blank=True, on_delete=models.SET_NULL
+        BoardStatus, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
     )
     cw_status_id = models.BigIntegerField(null=True, blank=True)
     status_name = models.CharField(max_length=100, blank=True)
@@ -230,11 +236,13 @@ class Ticket(CWEntity):
     cw_contact_id = models.BigIntegerField(null=True, blank=True)
     contact_name = models.CharField(max_length=200, blank=True)
     priority = models.ForeignKey(
-        Priority, null=True, blank=True, on_delete=models.SET_NULL
+        Priority, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
     )
     cw_priority_id = models.BigIntegerField(null=True, blank=True)
     priority_name = models.CharField(max_length=100, blank=True)
-    owner = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL)
+    owner = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     cw_owner_id = models.BigIntegerField(null=True, blank=True)
     owner_identifier = models.CharField(max_length=100, blank=True)
     owner_name = models.CharField(max_length=200, blank=True)

@@ -39,6 +39,7 @@ class SyncEngine:
         self.client = client
         self.lease = lease if lease is not None else run.lease
         self.plan = PLANS[run.kind]
+        self.waiting = []
 
     def execute(self):
         fields = {"run_id": self.run.pk, "connection_id": self.connection.pk}
@@ -157,6 +158,7 @@ class SyncEngine:
 
     def _store_stage(self, stage, after_id):
         maps = self._load_maps(stage.entity)
+        self.waiting = self._waiting_links(stage.entity)
         if "{" in stage.entity.path:
             self._store_children(stage, maps)
             return
@@ -319,10 +321,22 @@ class SyncEngine:
             },
         )
 
+    def _waiting_links(self, entity):
+        """The links of ``entity`` that some row is waiting for; the others
+        cost nothing per page."""
+        return [
+            (model, fk, cw_field)
+            for model, fk, cw_field in entity.links
+            if model.objects.filter(
+                connection=self.connection,
+                **{f"{fk}__isnull": True, f"{cw_field}__isnull": False},
+            ).exists()
+        ]
+
     def _link_waiting_rows(self, entity, cw_ids):
         """Link rows that arrived before the row they point at (a ticket
         synced before its company, contact, board, ...)."""
-        for model, fk, cw_field in entity.links:
+        for model, fk, cw_field in self.waiting:
             found = entity.model.objects.filter(
                 connection=self.connection, cw_id=OuterRef(cw_field)
             ).values("pk")[:1]

@@ -70,9 +70,10 @@ def _write(table, conn, changed, counts, known):
         cw_id: table.record(columns, {**base, "cw_id": cw_id, **values})
         for cw_id, values in changed.items()
     }
+    only_new = not any(cw_id in known for cw_id in records)
     try:
         with transaction.atomic():
-            table.upsert(columns, list(records.values()))
+            table.upsert(columns, list(records.values()), only_new=only_new)
         return
     except DatabaseError:
         pass
@@ -120,12 +121,15 @@ class Table:
             return connection.ops.adapt_datetimefield_value(value)
         return value
 
-    def upsert(self, columns, records):
+    def upsert(self, columns, records, only_new=False):
         names = [column for _, column in columns]
-        if connection.vendor == "postgresql":
-            self._copy_and_merge(names, records)
-        else:
+        if connection.vendor != "postgresql":
             self._executemany(names, records)
+        elif only_new:
+            # A first sync's pages are all new rows: straight in, no merge.
+            self._copy(names, records, self.name)
+        else:
+            self._copy_and_merge(names, records)
 
     def _assignments(self, names):
         return ", ".join(
@@ -145,6 +149,17 @@ class Table:
         with connection.cursor() as cursor:
             cursor.executemany(sql, records)
 
+    def _copy(self, names, records, table):
+        quoted = ", ".join(f'"{n}"' for n in names)
+        with connection.cursor() as cursor:
+            # A page lost to a database crash is read again: its checkpoint
+            # is in the same transaction, so the commit need not wait for
+            # the disk.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            with cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+                for record in records:
+                    copy.write_row(record)
+
     def _copy_and_merge(self, names, records):
         quoted = ", ".join(f'"{n}"' for n in names)
         stage = f"superit_stage_{self.name}"
@@ -155,9 +170,8 @@ class Table:
                 f'AS SELECT {quoted} FROM "{self.name}" WITH NO DATA'
             )
             cursor.execute(f'TRUNCATE "{stage}"')
-            with cursor.cursor.copy(f'COPY "{stage}" ({quoted}) FROM STDIN') as copy:
-                for record in records:
-                    copy.write_row(record)
+        self._copy(names, records, stage)
+        with connection.cursor() as cursor:
             cursor.execute(
                 f'INSERT INTO "{self.name}" ({quoted}) SELECT {quoted} FROM "{stage}" '
                 f'ON CONFLICT ("connection_id", "cw_id") DO UPDATE SET '

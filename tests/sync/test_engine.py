@@ -189,11 +189,11 @@ def test_a_row_the_database_refuses_costs_only_that_row(
     victim = next(sandbox.data.companies())["id"]
     real = upsert.Table.upsert
 
-    def refuse_victim(table, columns, records):
+    def refuse_victim(table, columns, records, **options):
         cw_id = [key for key, _ in columns].index("cw_id")
         if any(record[cw_id] == victim for record in records):
             raise DataError("value refused by the database\nDETAIL: long story")
-        return real(table, columns, records)
+        return real(table, columns, records, **options)
 
     monkeypatch.setattr(upsert.Table, "upsert", refuse_victim)
     run = _sync(connection, "companies")
