@@ -204,7 +204,9 @@ SYNC_SWEEP_SECONDS = env_int("SYNC_SWEEP_SECONDS", 60, minimum=1)
 SYNC_DELETE_GUARD_SHARE = env_float("SYNC_DELETE_GUARD_SHARE", 0.2, minimum=0.0)
 SYNC_ALERT_AFTER_FAILURES = env_int("SYNC_ALERT_AFTER_FAILURES", 3, minimum=1)
 # Email alerts go out when a real mail backend is configured.
-SYNC_ALERT_EMAIL = not EMAIL_BACKEND.endswith(("console.EmailBackend", "dummy.EmailBackend"))
+SYNC_ALERT_EMAIL = not EMAIL_BACKEND.endswith(
+    ("console.EmailBackend", "dummy.EmailBackend")
+)
 SYNC_REQUESTS_PER_SECOND = env_float("SYNC_REQUESTS_PER_SECOND", 20.0, minimum=0.1)
 # Parents whose children (notes, statuses) are read at once, within the budget.
 SYNC_CHILD_READERS = env_int("SYNC_CHILD_READERS", 4, minimum=1, maximum=16)

@@ -28,9 +28,7 @@ def home(request):
 @tenant_required
 def notifications(request):
     """The user's notices in this tenant; opening the page marks them read."""
-    notices = Notification.objects.for_tenant(request.tenant).filter(
-        user=request.user
-    )
+    notices = Notification.objects.for_tenant(request.tenant).filter(user=request.user)
     shown = list(notices[:100])
     if request.method == "POST":
         notices.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -239,8 +239,12 @@ TICKETS = Entity(
         "priority": Priority,
         "member": Member,
     },
-    links=((TicketNote, "ticket", "cw_ticket_id"), (TimeEntry, "ticket", "cw_charge_to_id")),
+    links=(
+        (TicketNote, "ticket", "cw_ticket_id"),
+        (TimeEntry, "ticket", "cw_charge_to_id"),
+    ),
 )
+
 
 def _configuration(obj, maps):
     return {

@@ -27,12 +27,16 @@ def refresh_ticket_notes(ticket):
     with transaction.atomic():
         upsert_page(NOTES, ticket.connection, rows)
         TicketNote.objects.filter(
-            connection=ticket.connection, cw_ticket_id=ticket.cw_id,
+            connection=ticket.connection,
+            cw_ticket_id=ticket.cw_id,
             deleted_at__isnull=True,
         ).exclude(cw_id__in=list(rows)).update(deleted_at=timezone.now())
     log.info(
         "ticket notes refreshed",
-        extra={"ticket_id": ticket.pk, "connection_id": ticket.connection_id,
-               "notes": len(rows)},
+        extra={
+            "ticket_id": ticket.pk,
+            "connection_id": ticket.connection_id,
+            "notes": len(rows),
+        },
     )
     return len(rows)

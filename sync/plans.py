@@ -38,7 +38,12 @@ PLANS = {
         "companies", "contacts", "configurations", counted=("companies", "contacts")
     ),
     "tickets": _full(
-        "boards", "statuses", "members", "priorities", "tickets", "time_entries",
+        "boards",
+        "statuses",
+        "members",
+        "priorities",
+        "tickets",
+        "time_entries",
         counted=("tickets",),
     ),
     "incremental": [
@@ -59,8 +64,16 @@ PLANS = {
     ],
 }
 RESYNCABLE = [
-    "companies", "contacts", "configurations", "team_members", "boards",
-    "statuses", "members", "priorities", "tickets", "time_entries",
+    "companies",
+    "contacts",
+    "configurations",
+    "team_members",
+    "boards",
+    "statuses",
+    "members",
+    "priorities",
+    "tickets",
+    "time_entries",
 ]
 for _name in RESYNCABLE:
     PLANS[f"resync:{_name}"] = [Stage(_name, FULL, "{" not in BY_NAME[_name].path)]

@@ -9,10 +9,11 @@ from psa.models import Connection
 from psa.views.tickets import visible_tickets
 from superit.permissions import manager_required, tenant_required
 from superit.tenancy import get_for_tenant_or_404
+from sync import tasks
 from sync.entities import BY_NAME
+from sync.forms import SyncScheduleForm
 from sync.models import SyncLogEntry, SyncRun, SyncState
 from sync.plans import PLANS, RESYNCABLE
-from sync import tasks
 from sync.services import start_sync
 
 
@@ -62,6 +63,20 @@ def start(request, pk, kind):
     return redirect("psa:connection", pk=connection.pk)
 
 
+@require_POST
+@manager_required
+def schedule(request, pk):
+    connection = _active_connection(request, pk)
+    form = SyncScheduleForm(request.POST, instance=connection)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Sync schedule saved.")
+    else:
+        errors = " ".join(e for field in form.errors.values() for e in field)
+        messages.error(request, f"Schedule not saved: {errors}")
+    return redirect("sync:status", pk=connection.pk)
+
+
 @require_safe
 @manager_required
 def status(request, pk):
@@ -79,6 +94,7 @@ def status(request, pk):
             "connection": connection,
             "tab": "sync",
             "entities": _entity_rows(connection, runs),
+            "schedule": SyncScheduleForm(instance=connection),
             "active": runs.filter(status__in=SyncRun.ACTIVE),
             "page": page,
             "runs": page.object_list,

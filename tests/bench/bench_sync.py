@@ -36,9 +36,15 @@ def main():
             sandbox, ("service/tickets",), since=full["started"]
         )
         incremental = _timed_sync(env, connection_id, "incremental", sandbox)
-        _report("Incremental (1% of tickets changed)", floor_changed, incremental,
-                rows=changed)
-        print(f"incremental / full time: {incremental['seconds'] / full['seconds']:.1%}")
+        _report(
+            "Incremental (1% of tickets changed)",
+            floor_changed,
+            incremental,
+            rows=changed,
+        )
+        print(
+            f"incremental / full time: {incremental['seconds'] / full['seconds']:.1%}"
+        )
     if not options.keep:
         _drop_database(options.database, env)
 
@@ -56,7 +62,9 @@ def _options():
 
 def _environment(options):
     env = {**os.environ}
-    env.setdefault("SUPERIT_FERNET_KEYS", "dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMtISE=")
+    env.setdefault(
+        "SUPERIT_FERNET_KEYS", "dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMtISE="
+    )
     env.setdefault("SECRET_KEY", "benchmark-only")
     env.update(
         DATABASE_URL=f"{BASE_DB}/{options.database}",
@@ -71,8 +79,23 @@ def _environment(options):
 
 
 def _psql(sql, env):
-    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
-                    "-c", sql], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            "psql",
+            "-q",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+            sql,
+        ],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def _scratch_database(name, env):
@@ -87,8 +110,9 @@ def _drop_database(name, env):
 
 def _manage(env, *args, quiet=False):
     out = subprocess.DEVNULL if quiet else None
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                          check=True, stdout=out)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=out
+    )
 
 
 class _sandbox:
@@ -98,17 +122,34 @@ class _sandbox:
     def __enter__(self):
         o = self.options
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "cw_sandbox", "--port", str(o.port),
-             "--companies", str(o.companies), "--contacts", str(o.contacts),
-             "--tickets", str(o.tickets), "--seed", "1"],
-            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "manage.py",
+                "cw_sandbox",
+                "--port",
+                str(o.port),
+                "--companies",
+                str(o.companies),
+                "--contacts",
+                str(o.contacts),
+                "--tickets",
+                str(o.tickets),
+                "--seed",
+                "1",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         self.values = dict(
             self.process.stdout.readline().strip().split(": ", 1) for _ in range(4)
         )
         self.url = self.values["API URL"]
-        self.auth = (f"{self.values['Company ID']}+{self.values['Public Key']}",
-                     self.values["Private Key"])
+        self.auth = (
+            f"{self.values['Company ID']}+{self.values['Public Key']}",
+            self.values["Private Key"],
+        )
         return self
 
     def __exit__(self, *exc):
@@ -116,8 +157,12 @@ class _sandbox:
         self.process.wait(timeout=10)
 
     def api(self):
-        return httpx.Client(base_url=f"{self.url}/v2025_1/apis/3.0", auth=self.auth,
-                            headers={"clientId": CLIENT_ID}, timeout=60)
+        return httpx.Client(
+            base_url=f"{self.url}/v2025_1/apis/3.0",
+            auth=self.auth,
+            headers={"clientId": CLIENT_ID},
+            timeout=60,
+        )
 
 
 def _setup(env, sandbox):
@@ -125,14 +170,20 @@ def _setup(env, sandbox):
         "from superit.models import Tenant;"
         "from psa.models import Connection;"
         "t=Tenant.objects.create(name='Bench MSP');"
-        f"c=Connection(tenant=t,name='Bench',cw_company={sandbox.values['Company ID']!r},"
+        "c=Connection(tenant=t,name='Bench',"
+        f"cw_company={sandbox.values['Company ID']!r},"
         f"api_url={sandbox.url!r},public_key={sandbox.values['Public Key']!r},"
         "status='active');"
         f"c.set_private_key({sandbox.values['Private Key']!r});c.save();print(c.pk)"
     )
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code],
-                            cwd=ROOT, env=env, check=True, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return int(result.stdout.strip().splitlines()[-1])
 
 
@@ -146,17 +197,21 @@ def download_floor(sandbox, paths, since=None):
                 where = f"id > {after}"
                 if since:
                     where += f" and lastUpdated > [{since}]"
-                response = http.get(path, params={"conditions": where,
-                                                  "orderBy": "id asc",
-                                                  "pageSize": 1000})
+                response = http.get(
+                    path,
+                    params={"conditions": where, "orderBy": "id asc", "pageSize": 1000},
+                )
                 requests += 1
                 page = orjson.loads(response.content)
                 rows += len(page)
                 if len(page) < 1000:
                     break
                 after = page[-1]["id"]
-    return {"seconds": time.perf_counter() - started, "requests": requests,
-            "rows": rows}
+    return {
+        "seconds": time.perf_counter() - started,
+        "requests": requests,
+        "rows": rows,
+    }
 
 
 def _timed_sync(env, connection_id, kind, sandbox):
@@ -165,7 +220,9 @@ def _timed_sync(env, connection_id, kind, sandbox):
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "cw_sync", str(connection_id), kind, "--inline"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -173,9 +230,13 @@ def _timed_sync(env, connection_id, kind, sandbox):
         raise SystemExit(f"cw_sync {kind} failed with status {status}")
     after = _sandbox_requests(sandbox)
     requests = {key: after[key] - before[key] for key in after}
-    return {"seconds": _run_seconds(env, connection_id, kind), "process": seconds,
-            "peak_mb": usage.ru_maxrss / 1024, "requests": requests,
-            "started": started_at}
+    return {
+        "seconds": _run_seconds(env, connection_id, kind),
+        "process": seconds,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "requests": requests,
+        "started": started_at,
+    }
 
 
 def _run_seconds(env, connection_id, kind):
@@ -187,9 +248,14 @@ def _run_seconds(env, connection_id, kind):
         "status='succeeded');"
         "print(sum((r.finished_at-r.started_at).total_seconds() for r in runs))"
     )
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code],
-                            cwd=ROOT, env=env, check=True, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return float(result.stdout.strip().splitlines()[-1])
 
 
@@ -212,29 +278,41 @@ def _change_tickets(sandbox, count):
         after = 0
         with sandbox.api() as api:
             while len(ids) < count * 100:
-                page = api.get("service/tickets", params={
-                    "conditions": f"id > {after}", "fields": "id", "pageSize": 1000,
-                    "orderBy": "id asc"}).json()
+                page = api.get(
+                    "service/tickets",
+                    params={
+                        "conditions": f"id > {after}",
+                        "fields": "id",
+                        "pageSize": 1000,
+                        "orderBy": "id asc",
+                    },
+                ).json()
                 if not page:
                     break
                 ids += [row["id"] for row in page]
                 after = page[-1]["id"]
         step = max(1, len(ids) // count)
         for cw_id in ids[::step][:count]:
-            http.patch(f"{sandbox.url}/__sandbox/tickets/{cw_id}",
-                       json={"summary": f"Changed for the benchmark {cw_id}"})
+            http.patch(
+                f"{sandbox.url}/__sandbox/tickets/{cw_id}",
+                json={"summary": f"Changed for the benchmark {cw_id}"},
+            )
     return count
 
 
 def _report(title, floor, run, rows):
     print(f"\n== {title}")
-    print(f"download floor:   {floor['seconds']:8.1f} s  ({floor['requests']} requests, "
-          f"{floor['rows']} rows)")
+    print(
+        f"download floor:   {floor['seconds']:8.1f} s  ({floor['requests']} requests, "
+        f"{floor['rows']} rows)"
+    )
     main, other = run["requests"]["main"], run["requests"]["other"]
-    print(f"sync:             {run['seconds']:8.1f} s  (process {run['process']:.1f} s; "
-          f"{main} requests to companies, "
-          f"contacts and tickets; {other} to the rest: counts, reference data, "
-          "configurations, time entries, notes)")
+    print(
+        f"sync:             {run['seconds']:8.1f} s  (process {run['process']:.1f} s; "
+        f"{main} requests to companies, "
+        f"contacts and tickets; {other} to the rest: counts, reference data, "
+        "configurations, time entries, notes)"
+    )
     print(f"sync / floor:     {run['seconds'] / max(floor['seconds'], 0.001):8.2f}")
     print(f"main requests / 1000 rows: {1000 * main / max(rows, 1):.2f}")
     print(f"peak memory of the sync process: {run['peak_mb']:.0f} MB")

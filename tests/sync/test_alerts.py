@@ -12,8 +12,11 @@ pytestmark = pytest.mark.django_db
 
 def _failed(world, connection):
     run = SyncRun.objects.create(
-        tenant=world.tenant, connection=connection, kind="incremental",
-        status=SyncRun.FAILED, error="ConnectWise did not accept the API keys",
+        tenant=world.tenant,
+        connection=connection,
+        kind="incremental",
+        status=SyncRun.FAILED,
+        error="ConnectWise did not accept the API keys",
         finished_at=timezone.now(),
     )
     alert_if_failing(run)
@@ -41,8 +44,12 @@ def test_a_success_between_failures_resets_the_count(world_a):
     connection = world_a.connection()
     _failed(world_a, connection)
     _failed(world_a, connection)
-    SyncRun.objects.create(tenant=world_a.tenant, connection=connection,
-                           kind="tickets", status=SyncRun.SUCCEEDED,
-                           finished_at=timezone.now())
+    SyncRun.objects.create(
+        tenant=world_a.tenant,
+        connection=connection,
+        kind="tickets",
+        status=SyncRun.SUCCEEDED,
+        finished_at=timezone.now(),
+    )
     _failed(world_a, connection)
     assert not Notification.objects.exists()

@@ -13,14 +13,19 @@ from tests.sync.helpers import sync_now
 pytestmark = pytest.mark.django_db
 
 
-def test_a_sync_through_ten_percent_faults_ends_equal(
-    world_a, allow_sandbox, settings
-):
+def test_a_sync_through_ten_percent_faults_ends_equal(world_a, allow_sandbox, settings):
     settings.CONNECTWISE_PAGE_SIZE = 10
     faults = ("429", "500", "reset", "slow", "badjson")
     with Sandbox(
-        companies=20, contacts=120, tickets=500, seed=21, fault_rate=0.1,
-        faults=faults, fault_seed=7, retry_after=0, slow_seconds=0.2,
+        companies=20,
+        contacts=120,
+        tickets=500,
+        seed=21,
+        fault_rate=0.1,
+        faults=faults,
+        fault_seed=7,
+        retry_after=0,
+        slow_seconds=0.2,
     ) as sb:
         allow_sandbox(sb)
         connection = sandbox_connection(world_a, sb)

@@ -73,8 +73,9 @@ def test_a_worker_that_lost_its_lease_stops_without_failing_the_run(
     assert run.done == 0
 
 
-def test_the_sweeper_requeues_stale_and_forgotten_runs(run, world_a, monkeypatch,
-                                                        settings):
+def test_the_sweeper_requeues_stale_and_forgotten_runs(
+    run, world_a, monkeypatch, settings
+):
     settings.SYNC_STALE_SECONDS = 60
     sent = []
     monkeypatch.setattr(services, "enqueue", lambda r, queue=None: sent.append(r.pk))

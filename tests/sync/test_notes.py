@@ -16,7 +16,9 @@ def ticket(world_a, fresh_sandbox, allow_sandbox):
     connection = sandbox_connection(world_a, fresh_sandbox)
     sync_now(connection, "tickets")
     with_notes = next(
-        t for t in fresh_sandbox.data.tickets() if list(fresh_sandbox.data.notes(t["id"]))
+        t
+        for t in fresh_sandbox.data.tickets()
+        if list(fresh_sandbox.data.notes(t["id"]))
     )
     return Ticket.objects.get(connection=connection, cw_id=with_notes["id"])
 
@@ -39,8 +41,7 @@ def test_a_note_deleted_in_connectwise_is_marked_deleted(ticket, fresh_sandbox):
     assert TicketNote.objects.get(cw_id=gone).deleted_at is not None
 
 
-def test_the_ticket_page_shows_notes_and_queues_a_refresh(world_a, ticket,
-                                                          monkeypatch):
+def test_the_ticket_page_shows_notes_and_queues_a_refresh(world_a, ticket, monkeypatch):
     refresh_ticket_notes(ticket)
     queued = []
     monkeypatch.setattr(tasks.refresh_notes, "delay", queued.append)

@@ -12,18 +12,44 @@ def history(world_a):
     connection = world_a.connection()
     now = timezone.now()
     run = SyncRun.objects.create(
-        tenant=world_a.tenant, connection=connection, kind="tickets",
-        status=SyncRun.SUCCEEDED, total=10, done=10, created=9, skipped=1,
-        started_at=now, finished_at=now,
-        stages={"tickets": {"total": 10, "done": 10, "created": 9, "updated": 0,
-                            "unchanged": 0, "deleted": 0, "counted": True}},
+        tenant=world_a.tenant,
+        connection=connection,
+        kind="tickets",
+        status=SyncRun.SUCCEEDED,
+        total=10,
+        done=10,
+        created=9,
+        skipped=1,
+        started_at=now,
+        finished_at=now,
+        stages={
+            "tickets": {
+                "total": 10,
+                "done": 10,
+                "created": 9,
+                "updated": 0,
+                "unchanged": 0,
+                "deleted": 0,
+                "counted": True,
+            }
+        },
     )
-    SyncLogEntry.objects.create(tenant=world_a.tenant, run=run, level="warning",
-                                entity="tickets", cw_id=58123,
-                                message="Record could not be stored: no id")
+    SyncLogEntry.objects.create(
+        tenant=world_a.tenant,
+        run=run,
+        level="warning",
+        entity="tickets",
+        cw_id=58123,
+        message="Record could not be stored: no id",
+    )
     running = SyncRun.objects.create(
-        tenant=world_a.tenant, connection=connection, kind="incremental",
-        status=SyncRun.RUNNING, total=100, done=40, started_at=now,
+        tenant=world_a.tenant,
+        connection=connection,
+        kind="incremental",
+        status=SyncRun.RUNNING,
+        total=100,
+        done=40,
+        started_at=now,
         heartbeat_at=now,
     )
     return connection, run, running
@@ -60,8 +86,30 @@ def test_resync_starts_a_run_of_that_entity(world_a, history, monkeypatch):
 
 def test_status_pages_are_managers_only_and_tenant_scoped(world_a, world_b, history):
     connection, run, _ = history
-    urls = [reverse("sync:status", args=[connection.pk]),
-            reverse("sync:run", args=[connection.pk, run.pk])]
+    urls = [
+        reverse("sync:status", args=[connection.pk]),
+        reverse("sync:run", args=[connection.pk, run.pk]),
+    ]
     for url in urls:
         assert world_a.technician_client.get(url).status_code == 403
         assert world_b.manager_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "minutes, hours, ok",
+    [("15", "8", True), ("0", "4", False), ("abc", "4", False), ("5", "999", False)],
+)
+def test_the_schedule_is_set_per_connection(world_a, history, minutes, hours, ok):
+    connection, _, _ = history
+    url = reverse("sync:schedule", args=[connection.pk])
+    response = world_a.manager_client.post(
+        url, {"sync_interval_minutes": minutes, "reconcile_interval_hours": hours}
+    )
+    connection.refresh_from_db()
+    assert response.status_code == 302
+    if ok:
+        assert connection.sync_interval_minutes == int(minutes)
+        assert connection.reconcile_interval_hours == int(hours)
+    else:
+        assert connection.sync_interval_minutes == 5
+        assert connection.reconcile_interval_hours == 4
