@@ -10,6 +10,7 @@ goes on after the last stored page, and a worker that lost the lease stops.
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -163,8 +164,13 @@ class SyncEngine:
             self._store_children(stage, maps)
             return
         where = self._conditions(stage)
-        for items in self._prefetched(stage.entity.path, after_id, where):
-            self._store_page(stage, maps, items)
+        # Pages are parsed in the reading thread too, so the next page is
+        # ready while the database writes this one.
+        parse = partial(_with_parsed, stage.entity, maps)
+        for items, parsed in self._prefetched(
+            stage.entity.path, after_id, where, prepare=parse
+        ):
+            self._store_page(stage, maps, items, parsed)
 
     def _store_children(self, stage, maps):
         """Read the rows of many parents (a ticket's notes, a board's
@@ -235,8 +241,9 @@ class SyncEngine:
             rows = rows.filter(synced_at__gte=self.run.started_at)
         return rows
 
-    def _prefetched(self, path, after_id, where, ids=False):
-        """Yield pages while the next one is fetched in the background."""
+    def _prefetched(self, path, after_id, where, ids=False, prepare=None):
+        """Yield pages while the next one is fetched (and, with ``prepare``,
+        made ready) in the background."""
         pages = self.client.iter_keyset(
             path,
             conditions=where,
@@ -244,14 +251,20 @@ class SyncEngine:
             page_size=settings.CONNECTWISE_PAGE_SIZE,
             fields="id" if ids else None,
         )
+        def fetch():
+            items = next(pages, None)
+            if not items or prepare is None:
+                return items
+            return prepare(items)
+
         with ThreadPoolExecutor(max_workers=1) as pool:
-            upcoming = pool.submit(next, pages, None)
+            upcoming = pool.submit(fetch)
             while True:
-                items = upcoming.result()
-                if not items:
+                page = upcoming.result()
+                if not page:
                     return
-                upcoming = pool.submit(next, pages, None)
-                yield items
+                upcoming = pool.submit(fetch)
+                yield page
 
     def _load_maps(self, entity):
         return {
@@ -263,9 +276,12 @@ class SyncEngine:
             for name, model in entity.needs.items()
         }
 
-    def _store_page(self, stage, maps, items):
+    def _store_page(self, stage, maps, items, parsed=None):
         entity = stage.entity
-        rows, skipped = self._parse_page(entity, maps, items)
+        rows, problems = parsed or _parse(entity, maps, items)
+        for item, reason in problems:
+            self._warn(entity, item, reason)
+        skipped = len(problems)
         last_id = 0 if "{" in entity.path else max(_whole_ids(items), default=0)
         with transaction.atomic():
             counts = upsert_page(entity, self.connection, rows)
@@ -276,21 +292,6 @@ class SyncEngine:
             if counts.updated:
                 self._copy_names(entity, list(rows))
             self._record_progress(stage, len(items), counts, skipped, last_id)
-
-    def _parse_page(self, entity, maps, items):
-        rows, skipped = {}, 0
-        for item in items:
-            try:
-                obj = entity.parse(item)
-                values = entity.to_fields(obj, maps)
-            except (BadResponse, TypeError, ValueError) as error:
-                skipped += 1
-                self._warn(entity, item, getattr(error, "detail", None) or error)
-                continue
-            values["cw_updated_at"] = obj.updated_at
-            values["raw"] = obj.raw
-            rows[obj.id] = values
-        return rows, skipped
 
     def _warn(self, entity, item, reason):
         cw_id = item.get("id") if isinstance(item, dict) else None
@@ -429,3 +430,24 @@ def _whole_ids(items):
 
 def _iso(moment):
     return moment.isoformat() if moment is not None else None
+
+
+def _parse(entity, maps, items):
+    """Model values by ConnectWise id, and the records that would not parse
+    with the reason; touches no database, so it runs in the reading thread."""
+    rows, problems = {}, []
+    for item in items:
+        try:
+            obj = entity.parse(item)
+            values = entity.to_fields(obj, maps)
+        except (BadResponse, TypeError, ValueError) as error:
+            problems.append((item, getattr(error, "detail", None) or error))
+            continue
+        values["cw_updated_at"] = obj.updated_at
+        values["raw"] = obj.raw
+        rows[obj.id] = values
+    return rows, problems
+
+
+def _with_parsed(entity, maps, items):
+    return items, _parse(entity, maps, items)
