@@ -41,6 +41,7 @@ class SyncEngine:
         self.lease = lease if lease is not None else run.lease
         self.plan = PLANS[run.kind]
         self.waiting = []
+        self.first_fill = False
 
     def execute(self):
         fields = {"run_id": self.run.pk, "connection_id": self.connection.pk}
@@ -160,6 +161,11 @@ class SyncEngine:
     def _store_stage(self, stage, after_id):
         maps = self._load_maps(stage.entity)
         self.waiting = self._waiting_links(stage.entity)
+        # Read upwards by id into an empty table, no page can meet a stored
+        # row, so pages need not look first.
+        self.first_fill = not stage.entity.model.objects.filter(
+            connection=self.connection
+        ).exists()
         if "{" in stage.entity.path:
             self._store_children(stage, maps)
             return
@@ -251,6 +257,7 @@ class SyncEngine:
             page_size=settings.CONNECTWISE_PAGE_SIZE,
             fields="id" if ids else None,
         )
+
         def fetch():
             items = next(pages, None)
             if not items or prepare is None:
@@ -284,7 +291,9 @@ class SyncEngine:
         skipped = len(problems)
         last_id = 0 if "{" in entity.path else max(_whole_ids(items), default=0)
         with transaction.atomic():
-            counts = upsert_page(entity, self.connection, rows)
+            counts = upsert_page(
+                entity, self.connection, rows, table_was_empty=self.first_fill
+            )
             for cw_id, reason in counts.refused.items():
                 self._warn(entity, {"id": cw_id}, reason)
             skipped += len(counts.refused)

@@ -26,19 +26,22 @@ class PageCounts:
     refused: dict = field(default_factory=dict)
 
 
-def upsert_page(entity, conn, rows):
+def upsert_page(entity, conn, rows, table_was_empty=False):
     """Insert new rows and update changed ones; leave unchanged rows alone.
 
     ``rows`` maps a ConnectWise id to the model's field values. A row is
     unchanged when ConnectWise's lastUpdated is the one stored and the row is
     not marked deleted, so a second sync of the same data writes nothing.
+    ``table_was_empty`` (a first sync reading ids upwards) skips looking.
     """
-    known = {
-        cw_id: (updated_at, deleted_at)
-        for cw_id, updated_at, deleted_at in entity.model.objects.filter(
-            connection=conn, cw_id__in=list(rows)
-        ).values_list("cw_id", "cw_updated_at", "deleted_at")
-    }
+    known = {}
+    if not table_was_empty:
+        known = {
+            cw_id: (updated_at, deleted_at)
+            for cw_id, updated_at, deleted_at in entity.model.objects.filter(
+                connection=conn, cw_id__in=list(rows)
+            ).values_list("cw_id", "cw_updated_at", "deleted_at")
+        }
     counts = PageCounts()
     changed = {}
     for cw_id, values in rows.items():
