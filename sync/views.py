@@ -104,10 +104,10 @@ def status(request, pk):
 
 def _entity_rows(connection, runs):
     states = {s.entity: s for s in SyncState.objects.filter(connection=connection)}
-    finished = runs.exclude(status__in=SyncRun.ACTIVE).order_by("-finished_at")
+    recent = list(runs.exclude(status__in=SyncRun.ACTIVE).order_by("-finished_at")[:50])
     rows = []
     for name in RESYNCABLE + ["notes"]:
-        last = next((r for r in finished[:50] if name in r.stages), None)
+        last = next((r for r in recent if name in r.stages), None)
         rows.append(
             {
                 "name": name,
