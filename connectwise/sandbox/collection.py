@@ -210,9 +210,15 @@ class GeneratedCollection:
                 for i in range(size)
                 if i not in deleted and residual.test(row(i).value)
             )
-        # `lastUpdated > [date]` alone: compare timestamps, build nothing.
-        stamps, base = self._stamps, self.base_updated()
-        found = [i for i, stamp in enumerate(base) if since(stamp)]
+        # `lastUpdated > [date]` alone: compare timestamps, build nothing;
+        # when no time of the base window can match, skip the base rows
+        # (a catch-up asks for changes newer than every seeded row).
+        stamps = self._stamps
+        window = (self.times.start, self.times.end)
+        if since.monotonic and not any(since(edge) for edge in window):
+            found = []
+        else:
+            found = [i for i, stamp in enumerate(self.base_updated()) if since(stamp)]
         if stamps or deleted:
             found = self._with_overlay(found, since, size, deleted)
         return found

@@ -404,4 +404,11 @@ def last_updated_test(node):
         return None
     moment = calendar.timegm(node.value.moment.utctimetuple())
     compare_to = _OPERATORS[node.op]
-    return lambda stamp: compare_to(stamp, moment)
+
+    def test(stamp):
+        return compare_to(stamp, moment)
+
+    # An order comparison false at both ends of a time window is false for
+    # every time inside it.
+    test.monotonic = node.op in ("<", "<=", ">", ">=")
+    return test
