@@ -92,7 +92,11 @@ class ConnectWiseClient:
 
         if data is None:
             raise CompanyNotFound(detail="Company info came back empty.")
-        return CompanyInfo.from_payload(data)
+        info = CompanyInfo.from_payload(data)
+        # Discovered now, so ensure_codebase() need not ask again.
+        if not self.codebase and info.codebase:
+            self.codebase = info.codebase
+        return info
 
     def ensure_codebase(self) -> str:
         if not self.codebase:

@@ -18,6 +18,7 @@ from .errors import (
     ConnectWiseError,
     ServerError,
     Throttled,
+    is_transient,
 )
 
 __all__ = ["RetryPolicy"]
@@ -105,10 +106,9 @@ class RetryPolicy:
 
 
 def _read_may_repeat(err) -> bool:
-    if isinstance(err, BadResponse):
-        # A redirect names a wrong site URL; asking again will not help.
-        return not (err.status and 300 <= err.status < 400)
-    return isinstance(err, (ConnectionFailed, ServerError, Throttled))
+    # A redirect names a wrong site URL; asking again will not help.
+    redirect = isinstance(err, BadResponse) and err.status and 300 <= err.status < 400
+    return is_transient(err) and not redirect
 
 
 def _write_may_repeat(err) -> bool:

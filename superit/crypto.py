@@ -37,11 +37,3 @@ def decrypt(token):
             "A stored secret cannot be decrypted with the configured "
             "SUPERIT_FERNET_KEYS; restore the key it was encrypted with."
         ) from None
-
-
-def reencrypt(token):
-    """Re-encrypt a token under the newest key."""
-    try:
-        return _current().rotate(token.encode()).decode()
-    except InvalidToken:
-        raise SecretUnreadable("A stored secret cannot be decrypted.") from None

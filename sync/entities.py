@@ -41,14 +41,6 @@ class Entity:
     # (model, foreign key, their field, our field).
     copied_names: tuple = ()
 
-    @property
-    def update_fields(self):
-        return [
-            f.name
-            for f in self.model._meta.concrete_fields
-            if f.name not in ("id", "tenant", "connection", "cw_id")
-        ]
-
 
 def _company(obj, maps):
     return {
