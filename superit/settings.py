@@ -210,6 +210,8 @@ SYNC_ALERT_EMAIL = not EMAIL_BACKEND.endswith(
 SYNC_REQUESTS_PER_SECOND = env_float("SYNC_REQUESTS_PER_SECOND", 20.0, minimum=0.1)
 # Parents whose children (notes, statuses) are read at once, within the budget.
 SYNC_CHILD_READERS = env_int("SYNC_CHILD_READERS", 4, minimum=1, maximum=16)
+# Pages asked for ahead of the one being written (each held in memory).
+SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
 CELERY_BEAT_SCHEDULE = {
     "catch-up": {"task": "sync.tasks.dispatch_catch_up", "schedule": 60.0},
     "deletion-check": {"task": "sync.tasks.dispatch_reconcile", "schedule": 600.0},

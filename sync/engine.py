@@ -8,6 +8,8 @@ goes on after the last stored page, and a worker that lost the lease stops.
 """
 
 import logging
+import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
@@ -42,6 +44,9 @@ class SyncEngine:
         self.plan = PLANS[run.kind]
         self.waiting = []
         self.first_fill = False
+        # ConnectWise id -> primary key by model, loaded once a run and
+        # dropped when rows of that model are stored.
+        self.maps = {}
 
     def execute(self):
         fields = {"run_id": self.run.pk, "connection_id": self.connection.pk}
@@ -148,6 +153,7 @@ class SyncEngine:
         return self.plan[start:]
 
     def _run_stage(self, stage):
+        began = time.monotonic()
         after_id = 0
         resuming = self.run.checkpoint.get("stage") == stage.name
         if resuming and "{" not in stage.entity.path:
@@ -156,6 +162,8 @@ class SyncEngine:
             self._reconcile_stage(stage)
         else:
             self._store_stage(stage, after_id)
+        figures = self.run.stages.setdefault(stage.name, {"total": 0})
+        figures["seconds"] = figures.get("seconds", 0) + time.monotonic() - began
         self._finish_stage(stage.name)
 
     def _store_stage(self, stage, after_id):
@@ -248,8 +256,13 @@ class SyncEngine:
         return rows
 
     def _prefetched(self, path, after_id, where, ids=False, prepare=None):
-        """Yield pages while the next one is fetched (and, with ``prepare``,
-        made ready) in the background."""
+        """Yield pages while the next ones are fetched and (with ``prepare``)
+        made ready in the background.
+
+        One thread reads the pages in order, asking for the next as soon as
+        the last has arrived; another prepares them, so ConnectWise is not
+        kept waiting while a page is parsed or written.
+        """
         pages = self.client.iter_keyset(
             path,
             conditions=where,
@@ -259,29 +272,44 @@ class SyncEngine:
         )
 
         def fetch():
-            items = next(pages, None)
+            return next(pages, None)
+
+        def ready(fetched):
+            items = fetched.result()
             if not items or prepare is None:
                 return items
             return prepare(items)
 
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            upcoming = pool.submit(fetch)
+        with (
+            ThreadPoolExecutor(max_workers=1) as reader,
+            ThreadPoolExecutor(max_workers=1) as preparer,
+        ):
+            upcoming = deque()
+
+            def ask():
+                upcoming.append(preparer.submit(ready, reader.submit(fetch)))
+
+            for _ in range(settings.SYNC_PAGES_AHEAD):
+                ask()
             while True:
-                page = upcoming.result()
+                page = upcoming.popleft().result()
                 if not page:
                     return
-                upcoming = pool.submit(fetch)
+                ask()
                 yield page
 
     def _load_maps(self, entity):
-        return {
-            name: dict(
-                model.objects.filter(connection=self.connection).values_list(
-                    "cw_id", "pk"
-                )
+        return {name: self._map(model) for name, model in entity.needs.items()}
+
+    def _map(self, model):
+        if model not in self.maps:
+            # order_by(): the models' own orderings would sort every row.
+            self.maps[model] = dict(
+                model.objects.filter(connection=self.connection)
+                .order_by()
+                .values_list("cw_id", "pk")
             )
-            for name, model in entity.needs.items()
-        }
+        return self.maps[model]
 
     def _store_page(self, stage, maps, items, parsed=None):
         entity = stage.entity
@@ -290,6 +318,7 @@ class SyncEngine:
             self._warn(entity, item, reason)
         skipped = len(problems)
         last_id = 0 if "{" in entity.path else max(_whole_ids(items), default=0)
+        self.maps.pop(entity.model, None)
         with transaction.atomic():
             counts = upsert_page(
                 entity, self.connection, rows, table_was_empty=self.first_fill
@@ -393,7 +422,9 @@ class SyncEngine:
     def _finish_stage(self, stage):
         self.run.checkpoint = {"stage": stage, "complete": True}
         if not self._runs().update(
-            checkpoint=self.run.checkpoint, heartbeat_at=timezone.now()
+            stages=self.run.stages,
+            checkpoint=self.run.checkpoint,
+            heartbeat_at=timezone.now(),
         ):
             raise LeaseLost
 

@@ -108,13 +108,17 @@ def _entity_rows(connection, runs):
     rows = []
     for name in RESYNCABLE + ["notes"]:
         last = next((r for r in recent if name in r.stages), None)
+        figures = last.stages.get(name) if last else None
         rows.append(
             {
                 "name": name,
                 "label": BY_NAME[name].label,
                 "state": states.get(name),
                 "run": last,
-                "figures": last.stages.get(name) if last else None,
+                "figures": figures,
+                # How long the entity's own stage took (runs before this was
+                # recorded show nothing).
+                "seconds": figures.get("seconds") if figures else None,
                 "resync": f"resync:{name}" if name in RESYNCABLE else None,
             }
         )

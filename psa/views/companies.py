@@ -22,7 +22,7 @@ def company_list(request, pk):
         connection=connection, deleted_at__isnull=True
     )
     if query:
-        companies = companies.filter(_matching(query)).distinct()
+        companies = companies.filter(_matching(connection, query))
     contacts = Contact.objects.filter(deleted_at__isnull=True)
     page = Paginator(companies.order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -42,11 +42,19 @@ def company_list(request, pk):
     )
 
 
-def _matching(query):
+def _matching(connection, query):
+    """Companies whose name or identifier match, or one of whose current
+    contacts does (a subquery, so a company with two such contacts shows
+    once)."""
+    contacts = Contact.objects.filter(
+        connection=connection, deleted_at__isnull=True
+    ).filter(
+        Q(first_name__icontains=query)
+        | Q(last_name__icontains=query)
+        | Q(email__icontains=query)
+    )
     return (
         Q(name__icontains=query)
         | Q(identifier__icontains=query)
-        | Q(contacts__first_name__icontains=query)
-        | Q(contacts__last_name__icontains=query)
-        | Q(contacts__email__icontains=query)
+        | Q(pk__in=contacts.values("company_id"))
     )

@@ -46,6 +46,8 @@ def test_tickets_match_the_sandbox_field_by_field(connection, sandbox):
     assert ticket_differences(connection, tickets) == []
     assert run.total == run.done == len(tickets)
     assert run.stages["boards"]["done"] == len(list(sandbox.data.boards()))
+    # Each stage records how long it took, for the Sync Logs tab.
+    assert all(figures["seconds"] > 0 for figures in run.stages.values())
 
 
 def test_names_with_accents_and_quotes_arrive_intact(connection, sandbox):

@@ -31,6 +31,7 @@ def history(world_a):
                 "unchanged": 0,
                 "deleted": 0,
                 "counted": True,
+                "seconds": 12.34,
             }
         },
     )
@@ -62,6 +63,8 @@ def test_the_status_page_shows_entities_running_syncs_and_history(world_a, histo
     assert page.status_code == 200
     assert "Catch-up" in body and "40 of 100" in body
     assert 'data-entity="tickets"' in body and "Resync" in body
+    tickets_row = body.split('data-entity="tickets"', 1)[1].split("</tr>", 1)[0]
+    assert "12.3 s" in tickets_row
     assert f'data-run="{run.pk}"' in body
     assert "Check for deletions" in body and "Catch up now" in body
 

@@ -1,0 +1,74 @@
+"""The companies tab's search: by company name or identifier, or by contact."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from psa.models import Company, Contact
+
+pytestmark = pytest.mark.django_db
+
+
+def _company(world, connection, cw_id, name, contacts=()):
+    now = timezone.now()
+    company = Company.objects.create(
+        tenant=world.tenant,
+        connection=connection,
+        cw_id=cw_id,
+        name=name,
+        identifier=name.replace(" ", ""),
+        synced_at=now,
+        raw={"id": cw_id, "name": name},
+    )
+    for offset, (first, last) in enumerate(contacts):
+        Contact.objects.create(
+            tenant=world.tenant,
+            connection=connection,
+            cw_id=cw_id * 100 + offset,
+            company=company,
+            first_name=first,
+            last_name=last,
+            synced_at=now,
+        )
+    return company
+
+
+def _names(world, connection, query):
+    url = reverse("psa:connection-companies", args=[connection.pk])
+    response = world.manager_client.get(url, {"q": query})
+    assert response.status_code == 200
+    return [company.name for company in response.context["companies"]]
+
+
+def test_a_company_found_through_two_contacts_shows_once(world_a):
+    connection = world_a.connection()
+    _company(world_a, connection, 1, "Acme", [("Dana", "Smith"), ("Lee", "Smith")])
+    _company(world_a, connection, 2, "Globex", [("Kim", "Jones")])
+    assert _names(world_a, connection, "smith") == ["Acme"]
+
+
+def test_search_matches_names_and_identifiers(world_a):
+    connection = world_a.connection()
+    _company(world_a, connection, 1, "Acme Dental")
+    _company(world_a, connection, 2, "Globex", [("Acme", "Fan")])
+    _company(world_a, connection, 3, "Initech")
+    assert _names(world_a, connection, "acme") == ["Acme Dental", "Globex"]
+    assert _names(world_a, connection, "AcmeDental") == ["Acme Dental"]
+
+
+def test_search_never_reaches_another_tenants_contacts(world_a, world_b):
+    connection = world_a.connection()
+    _company(world_a, connection, 1, "Acme")
+    theirs = _company(world_b, world_b.connection(), 1, "Acme", [("Zed", "Quux")])
+    # Even a contact of theirs pointing at our company is not a match.
+    Contact.objects.filter(company=theirs).update(
+        company=Company.objects.get(tenant=world_a.tenant)
+    )
+    assert _names(world_a, connection, "quux") == []
+
+
+def test_a_contact_deleted_in_connectwise_no_longer_matches(world_a):
+    connection = world_a.connection()
+    _company(world_a, connection, 1, "Acme", [("Dana", "Gone")])
+    Contact.objects.update(deleted_at=timezone.now())
+    assert _names(world_a, connection, "gone") == []
