@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 PAYLOAD = {
     "id": 7,
-    "name": "Großstadt \"Quotes\" \\ back\tslash",
+    "name": 'Großstadt "Quotes" \\ back\tslash',
     "nested": {"list": [1, 2.5, None, True], "emoji": "🛠", "empty": {}},
 }
 
