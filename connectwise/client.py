@@ -30,6 +30,7 @@ from .models import CompanyInfo, SystemInfo
 from .paging import Page, has_next_page
 from .responses import decode, error_for_response, expect_dict, expect_rows
 from .retry import RetryPolicy
+from .signatures import key_url_is_ours
 from .urls import api_site_url, normalise_site_url
 
 __all__ = ["ConnectWiseClient", "Page"]
@@ -175,6 +176,28 @@ class ConnectWiseClient:
     def patch(self, path, operations: list[dict]) -> dict:
         body = orjson.dumps(list(operations))
         return self._api("PATCH", path, read=_read_dict, content=body)
+
+    def post(self, path, record: dict) -> dict:
+        return self._api("POST", path, read=_read_dict, content=orjson.dumps(record))
+
+    def put(self, path, record: dict) -> dict:
+        return self._api("PUT", path, read=_read_dict, content=orjson.dumps(record))
+
+    # Callbacks
+
+    def callback_signing_key(self, key_url: str) -> str:
+        """The key a callback was signed with, from the callback's own
+        Metadata.key_url. Only a URL on this connection's ConnectWise host
+        is fetched (the body that names it is not trusted yet)."""
+        if not key_url_is_ours(key_url, self.api_url, self.site.url):
+            raise BadResponse(detail="The callback's key_url is not on this site.")
+        data = self._call_url(
+            "GET", "system/callbackkey", key_url, auth=False, read=_read_dict
+        )
+        key = data.get("signing_key")
+        if not isinstance(key, str) or not key:
+            raise BadResponse(detail="The callback key answer has no signing_key.")
+        return key
 
     # Lifecycle
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "connectwise",
     "psa",
     "sync",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,18 @@ SYNC_ALERT_EMAIL = not EMAIL_BACKEND.endswith(
 SYNC_REQUESTS_PER_SECOND = env_float("SYNC_REQUESTS_PER_SECOND", 20.0, minimum=0.1)
 # Parents whose children (notes, statuses) are read at once, within the budget.
 SYNC_CHILD_READERS = env_int("SYNC_CHILD_READERS", 4, minimum=1, maximum=16)
+# Callbacks: the largest body taken, how long a signing key is trusted, how
+# long a stored callback may wait for its queue before the sweeper sends it,
+# and the silence after which the webhook log warns.
+WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
+WEBHOOK_KEY_CACHE_SECONDS = env_int("WEBHOOK_KEY_CACHE_SECONDS", 300, minimum=0)
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15, minimum=1)
+WEBHOOK_SILENCE_MINUTES = env_int("WEBHOOK_SILENCE_MINUTES", 60, minimum=1)
+# Publishing a task while the broker is down gives up after this long, so a
+# callback is still answered (the sweeper queues it later).
+WEBHOOK_QUEUE_TIMEOUT_SECONDS = env_float(
+    "WEBHOOK_QUEUE_TIMEOUT_SECONDS", 1.0, minimum=0.05
+)
 # Pages asked for ahead of the one being written (each held in memory).
 SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
 CELERY_BEAT_SCHEDULE = {
@@ -218,5 +231,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-runs": {
         "task": "sync.tasks.sweep_stale_runs",
         "schedule": float(SYNC_SWEEP_SECONDS),
+    },
+    "sweep-callbacks": {
+        "task": "webhooks.tasks.sweep_waiting_events",
+        "schedule": float(WEBHOOK_SWEEP_SECONDS),
     },
 }

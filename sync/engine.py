@@ -16,14 +16,14 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 
 from connectwise import conditions
 from connectwise.errors import BadResponse, ConnectWiseError
 from psa.clients import client_for
 from psa.models import Board, Company, Connection, Ticket
-from sync import leases, reconcile
+from sync import leases, links, reconcile
 from sync.models import SyncLogEntry, SyncRun, SyncState
 from sync.plans import FULL, IDS, PLANS, SINCE
 from sync.upsert import upsert_page
@@ -168,7 +168,7 @@ class SyncEngine:
 
     def _store_stage(self, stage, after_id):
         maps = self._load_maps(stage.entity)
-        self.waiting = self._waiting_links(stage.entity)
+        self.waiting = links.waiting_links(self.connection, stage.entity)
         # Read upwards by id into an empty table, no page can meet a stored
         # row, so pages need not look first.
         self.first_fill = not stage.entity.model.objects.filter(
@@ -326,9 +326,9 @@ class SyncEngine:
             for cw_id, reason in counts.refused.items():
                 self._warn(entity, {"id": cw_id}, reason)
             skipped += len(counts.refused)
-            self._link_waiting_rows(entity, list(rows))
+            links.link_waiting_rows(self.connection, entity, list(rows), self.waiting)
             if counts.updated:
-                self._copy_names(entity, list(rows))
+                links.copy_names(self.connection, entity, list(rows))
             self._record_progress(stage, len(items), counts, skipped, last_id)
 
     def _warn(self, entity, item, reason):
@@ -359,38 +359,6 @@ class SyncEngine:
                 "level": level,
             },
         )
-
-    def _waiting_links(self, entity):
-        """The links of ``entity`` that some row is waiting for; the others
-        cost nothing per page."""
-        return [
-            (model, fk, cw_field)
-            for model, fk, cw_field in entity.links
-            if model.objects.filter(
-                connection=self.connection,
-                **{f"{fk}__isnull": True, f"{cw_field}__isnull": False},
-            ).exists()
-        ]
-
-    def _link_waiting_rows(self, entity, cw_ids):
-        """Link rows that arrived before the row they point at (a ticket
-        synced before its company, contact, board, ...)."""
-        for model, fk, cw_field in self.waiting:
-            found = entity.model.objects.filter(
-                connection=self.connection, cw_id=OuterRef(cw_field)
-            ).values("pk")[:1]
-            model.objects.filter(
-                connection=self.connection,
-                **{f"{fk}__isnull": True, f"{cw_field}__in": cw_ids},
-            ).update(**{fk: Subquery(found)})
-
-    def _copy_names(self, entity, cw_ids):
-        """A renamed company is renamed on its tickets too."""
-        for model, fk, their_field, our_field in entity.copied_names:
-            source = entity.model.objects.filter(pk=OuterRef(fk)).values(our_field)
-            model.objects.filter(
-                connection=self.connection, **{f"{fk}__cw_id__in": cw_ids}
-            ).update(**{their_field: Subquery(source[:1])})
 
     def _record_progress(self, stage, seen, counts, skipped, last_id):
         figures = self.run.stages.setdefault(stage.name, {"total": 0})

@@ -1,0 +1,140 @@
+"""A stored callback brings its record level with ConnectWise."""
+
+import pytest
+from django.test import Client
+
+from psa.models import Company, Contact, Ticket
+from tests.conftest import sandbox_connection
+from webhooks.models import WebhookEvent
+from webhooks.tasks import process_event
+
+from .helpers import callback_body, endpoint_for, post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(world_a, fresh_sandbox, allow_sandbox):
+    from tests.sync.helpers import sync_now
+
+    allow_sandbox(fresh_sandbox)
+    connection = sandbox_connection(world_a, fresh_sandbox)
+    sync_now(connection, "companies")
+    sync_now(connection, "tickets")
+    endpoint = endpoint_for(connection, require_signature=False)
+    return connection, endpoint, fresh_sandbox
+
+
+def _deliver(endpoint, action, kind, cw_id, member="mtech"):
+    response = post(
+        Client(), endpoint, callback_body(action, kind, cw_id, member=member)
+    )
+    assert response.status_code == 202, response.content
+    return WebhookEvent.objects.get(pk=response.json()["event"])
+
+
+def _process(event):
+    process_event(event.pk)
+    event.refresh_from_db()
+    return event
+
+
+def test_an_updated_ticket_is_read_again(setup):
+    connection, endpoint, sb = setup
+    ticket = next(iter(sb.data.tickets()))
+    sb.data.update("tickets", ticket["id"], summary="Printer on fire")
+    event = _process(_deliver(endpoint, "updated", "ticket", ticket["id"]))
+    assert event.status == WebhookEvent.PROCESSED and event.latency is not None
+    stored = Ticket.objects.get(connection=connection, cw_id=ticket["id"])
+    assert stored.summary == "Printer on fire"
+
+
+def test_an_added_ticket_brings_its_new_company_and_contact(setup):
+    connection, endpoint, sb = setup
+    company_id = sb.data.add("companies", name="Newco Ltd", identifier="Newco")
+    contact_id = sb.data.add(
+        "contacts", firstName="Nia", lastName="New", company={"id": company_id}
+    )
+    ticket_id = sb.data.add(
+        "tickets",
+        summary="First ticket of a new client",
+        company={"id": company_id},
+        contact={"id": contact_id},
+    )
+    event = _process(_deliver(endpoint, "added", "ticket", ticket_id))
+    assert event.status == WebhookEvent.PROCESSED, event.reason
+    ticket = Ticket.objects.get(connection=connection, cw_id=ticket_id)
+    assert ticket.company.name == "Newco Ltd"
+    assert ticket.contact == Contact.objects.get(
+        connection=connection, cw_id=contact_id
+    )
+    assert ticket.contact.company == ticket.company
+
+
+def test_a_deleted_record_is_marked_deleted(setup):
+    connection, endpoint, sb = setup
+    ticket = next(iter(sb.data.tickets()))
+    sb.data.delete("tickets", ticket["id"])
+    event = _process(_deliver(endpoint, "deleted", "ticket", ticket["id"]))
+    assert event.status == WebhookEvent.DELETED
+    stored = Ticket.objects.get(connection=connection, cw_id=ticket["id"])
+    assert stored.deleted_at is not None
+
+
+def test_a_deleted_callback_for_a_record_that_still_exists_keeps_it(setup):
+    connection, endpoint, sb = setup
+    company = next(iter(sb.data.companies()))
+    event = _process(_deliver(endpoint, "deleted", "company", company["id"]))
+    assert event.status == WebhookEvent.PROCESSED
+    stored = Company.objects.get(connection=connection, cw_id=company["id"])
+    assert stored.deleted_at is None
+
+
+def test_a_copy_older_than_the_stored_one_is_ignored(setup):
+    connection, endpoint, sb = setup
+    ticket = next(iter(sb.data.tickets()))
+    stored = Ticket.objects.get(connection=connection, cw_id=ticket["id"])
+    later = stored.cw_updated_at.replace(year=stored.cw_updated_at.year + 1)
+    Ticket.objects.filter(pk=stored.pk).update(cw_updated_at=later, summary="ours")
+    event = _process(_deliver(endpoint, "updated", "ticket", ticket["id"]))
+    assert event.status == WebhookEvent.STALE
+    assert Ticket.objects.get(pk=stored.pk).summary == "ours"
+
+
+def test_a_burst_for_one_ticket_costs_one_read(setup):
+    connection, endpoint, sb = setup
+    ticket = next(iter(sb.data.tickets()))
+    sb.data.update("tickets", ticket["id"], summary="Third change")
+    events = [_deliver(endpoint, "updated", "ticket", ticket["id"]) for _ in range(5)]
+    path = f"service/tickets/{ticket['id']}"
+    before = sb.requests_by_path.get(path, 0)
+    for event in events:
+        process_event(event.pk)
+    assert sb.requests_by_path.get(path, 0) - before == 1
+    statuses = set(WebhookEvent.objects.values_list("status", flat=True))
+    assert statuses == {WebhookEvent.PROCESSED}
+
+
+def test_duplicate_and_out_of_order_deliveries_end_in_the_latest_state(setup):
+    connection, endpoint, sb = setup
+    ticket = next(iter(sb.data.tickets()))
+    sb.data.update("tickets", ticket["id"], summary="Second")
+    late = _deliver(endpoint, "updated", "ticket", ticket["id"])
+    sb.data.update("tickets", ticket["id"], summary="Third")
+    first = _deliver(endpoint, "updated", "ticket", ticket["id"])
+    _process(first)
+    _process(late)
+    _process(_deliver(endpoint, "updated", "ticket", ticket["id"]))
+    stored = Ticket.objects.get(connection=connection, cw_id=ticket["id"])
+    assert stored.summary == "Third"
+
+
+def test_a_callback_of_our_own_change_writes_nothing_back(setup):
+    connection, endpoint, sb = setup
+    ticket = next(iter(sb.data.tickets()))
+    before = sum(1 for entry in sb.request_log if entry[0] != "GET")
+    event = _process(
+        _deliver(endpoint, "updated", "ticket", ticket["id"], member="superitapi")
+    )
+    assert event.status == WebhookEvent.PROCESSED
+    assert sum(1 for entry in sb.request_log if entry[0] != "GET") == before

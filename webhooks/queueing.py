@@ -1,0 +1,28 @@
+"""Handing a stored callback to the workers without ever losing it."""
+
+import logging
+
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+def queue_event(event_id):
+    """Send the event's refresh to the workers. When the broker cannot be
+    reached the event stays "received" and the sweeper sends it later."""
+    from webhooks.models import WebhookEvent
+    from webhooks.tasks import process_event
+
+    try:
+        # No retries here: a callback is answered at once; a broker that
+        # cannot be reached fails fast (its connect timeout is
+        # WEBHOOK_QUEUE_TIMEOUT_SECONDS, see settings).
+        process_event.apply_async((event_id,), retry=False)
+    except Exception as error:  # any broker failure: the sweeper retries
+        log.warning(
+            "callback not queued",
+            extra={"event_id": event_id, "error": type(error).__name__},
+        )
+        return False
+    WebhookEvent.objects.filter(pk=event_id).update(queued_at=timezone.now())
+    return True

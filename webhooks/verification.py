@@ -1,0 +1,52 @@
+"""Is this callback signed by the connection's ConnectWise?"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+
+from connectwise.errors import ConnectWiseError
+from connectwise.signatures import key_url_is_ours, signature_matches
+from psa.clients import client_for
+
+log = logging.getLogger(__name__)
+
+
+class Unverified(Exception):
+    """The callback's signature could not be shown to be ConnectWise's."""
+
+
+def check_signature(endpoint, body: bytes, payload: dict, header):
+    """Raise Unverified unless the body carries a good signature. A missing
+    signature passes only where the endpoint does not require one."""
+    if not header:
+        if endpoint.require_signature:
+            raise Unverified("The callback carries no x-content-signature.")
+        return
+    metadata = payload.get("Metadata")
+    key_url = metadata.get("key_url") if isinstance(metadata, dict) else None
+    connection = endpoint.connection
+    client = client_for(connection)
+    with client:
+        if not key_url_is_ours(key_url, client.api_url, client.site.url):
+            raise Unverified("Metadata.key_url is not on this connection's host.")
+        key = _signing_key(client, key_url)
+    if not signature_matches(key, body, header):
+        raise Unverified("The x-content-signature does not match the body.")
+
+
+def _signing_key(client, key_url):
+    """The key from key_url, kept briefly: ConnectWise is asked once per
+    key URL every few minutes, not once per callback."""
+    name = "superit:cw-callback-key:" + hashlib.sha256(key_url.encode()).hexdigest()
+    key = cache.get(name)
+    if key is None:
+        try:
+            key = client.callback_signing_key(key_url)
+        except ConnectWiseError as error:
+            log.warning("callback key unavailable", extra={"code": error.code})
+            message = f"The signing key could not be read: {error.message}"
+            raise Unverified(message) from None
+        cache.set(name, key, settings.WEBHOOK_KEY_CACHE_SECONDS)
+    return key
