@@ -223,6 +223,7 @@ WEBHOOK_SILENCE_MINUTES = env_int("WEBHOOK_SILENCE_MINUTES", 60, minimum=1)
 WEBHOOK_QUEUE_TIMEOUT_SECONDS = env_float(
     "WEBHOOK_QUEUE_TIMEOUT_SECONDS", 1.0, minimum=0.05
 )
+CELERY_BROKER_CONNECTION_TIMEOUT = WEBHOOK_QUEUE_TIMEOUT_SECONDS
 # Pages asked for ahead of the one being written (each held in memory).
 SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
 CELERY_BEAT_SCHEDULE = {

@@ -21,7 +21,7 @@ def queue_event(event_id):
     except Exception as error:  # any broker failure: the sweeper retries
         log.warning(
             "callback not queued",
-            extra={"event_id": event_id, "error": type(error).__name__},
+            extra={"event_id": event_id, "error": f"{type(error).__name__}: {error}"},
         )
         return False
     WebhookEvent.objects.filter(pk=event_id).update(queued_at=timezone.now())
