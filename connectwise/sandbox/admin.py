@@ -8,15 +8,29 @@ Under /__sandbox/ on the API's own port, with the same Basic credentials
     DELETE /__sandbox/{kind}/{id}                  -> 204
     PUT    /__sandbox/faults    {"rate": 0.1, "kinds": ["429"]} -> 200 state
     PUT    /__sandbox/codebase  {"codebase": "v2026_1"}        -> 200 state
-    GET    /__sandbox/state     -> 200 codebase, faults, request counts
+    GET    /__sandbox/state     -> 200 callbacks, codebase, faults, counts
+    GET    /__sandbox/deliveries        -> 200 [delivery, ...] oldest first
+    POST   /__sandbox/deliveries/flush  -> 200 the same, once every queued
+                                           callback is posted (504 after 10 s)
+    PUT    /__sandbox/signing_key       {"signing_key": "..."} -> 200 state
+    PUT    /__sandbox/callbacks/paused  {"paused": true}       -> 200 state
 
 kind is companies, contacts, tickets, configurations, time_entries,
 notes (give ticketId) or teams (company team members; give company).
+
+A change to a ticket, company or contact posts callbacks (callbacks.py)
+in the name of ADMIN_MEMBER ("SandboxAdmin"), or of the member an optional
+"_member": "identifier" in the body names; "_member" is not stored. A
+delivery is {url, status (or null), error (or null), time, MessageId,
+Action, Type, ID, MemberId, CallbackObjectRecId}; a URL off this machine
+is refused, not posted to. Paused callbacks wait until unpaused.
 """
 
 import orjson
 
 PREFIX = "/__sandbox/"
+ADMIN_MEMBER = "SandboxAdmin"
+FLUSH_SECONDS = 10
 KINDS = (
     "companies",
     "contacts",
@@ -54,24 +68,63 @@ def _route(sandbox, method: str, parts: list, body) -> tuple:
     if parts == ["codebase"] and method == "PUT":
         sandbox.set_codebase(body.get("codebase"))
         return 200, sandbox.admin_state(), {}
+    if parts[0] in ("deliveries", "signing_key", "callbacks"):
+        return _callbacks(sandbox, method, parts, body)
     if parts[0] not in KINDS or len(parts) > 2:
         raise AdminError(404, "ConnectWiseApi", "The endpoint does not exist.")
-    return _change(sandbox.data, method, parts, body)
+    return _change(sandbox, method, parts, body)
 
 
-def _change(data, method: str, parts: list, body) -> tuple:
-    kind = parts[0]
+def _callbacks(sandbox, method: str, parts: list, body) -> tuple:
+    callbacks = sandbox.callbacks
+    if parts == ["deliveries"] and method == "GET":
+        return 200, sandbox.deliveries, {}
+    if parts == ["deliveries", "flush"] and method == "POST":
+        try:
+            return 200, callbacks.flush(FLUSH_SECONDS), {}
+        except TimeoutError as error:
+            raise AdminError(504, "Timeout", str(error)) from None
+    if parts == ["signing_key"] and method == "PUT":
+        callbacks.set_signing_key(body.get("signing_key"))
+        return 200, sandbox.admin_state(), {}
+    if parts == ["callbacks", "paused"] and method == "PUT":
+        callbacks.outbox.set_paused(_flag(body.get("paused")))
+        return 200, sandbox.admin_state(), {}
+    raise AdminError(404, "ConnectWiseApi", "The endpoint does not exist.")
+
+
+def _change(sandbox, method: str, parts: list, body) -> tuple:
+    data, kind, notify = sandbox.data, parts[0], sandbox.callbacks.record_changed
+    member = _member(body.pop("_member", ADMIN_MEMBER))
     if method == "POST" and len(parts) == 1:
-        return 201, {"id": data.add(kind, **body)}, {}
+        row_id = data.add(kind, **body)
+        notify(kind, "added", data.generated(kind).get(row_id), member)
+        return 201, {"id": row_id}, {}
     if len(parts) != 2 or not parts[1].isdigit():
         raise AdminError(404, "ConnectWiseApi", "The endpoint does not exist.")
     row_id = int(parts[1])
     if method == "PATCH":
-        return 200, data.update(kind, row_id, **body), {}
+        payload = data.update(kind, row_id, **body)
+        notify(kind, "updated", payload, member)
+        return 200, payload, {}
     if method == "DELETE":
+        record = data.generated(kind).get(row_id)
         data.delete(kind, row_id)
+        notify(kind, "deleted", record, member)
         return 204, None, {}
     raise AdminError(405, "ConnectWiseApi", f"{method} is not supported here.")
+
+
+def _member(value) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("_member must be a member identifier (a string)")
+    return value
+
+
+def _flag(value) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("paused must be true or false")
+    return value
 
 
 def _json(raw: bytes):

@@ -216,7 +216,7 @@ class DatasetChanges:
         return fields
 
     def _ticket_ref(self, name: str, value):
-        if isinstance(value, dict) and set(value) - {"id"}:
+        if value is None or isinstance(value, dict) and set(value) - {"id"}:
             return value
         if name == "company":
             index = self._existing(self._companies, _ref_id(value))

@@ -4,6 +4,8 @@ import hashlib
 import threading
 from collections import Counter, deque
 
+from .callbacks import Callbacks
+from .changes import CHANGED_BY
 from .data import Dataset
 from .faults import KINDS, Faults
 from .server import SandboxServer, counted_path, credentials_match
@@ -12,8 +14,9 @@ CODEBASE = "v2025_1"
 REQUEST_LOG_SIZE = 100_000
 
 
-def derive_key(seed: int, purpose: str) -> str:
-    return hashlib.sha256(f"superit-sandbox:{purpose}:{seed}".encode()).hexdigest()[:16]
+def derive_key(seed: int, purpose: str, length: int = 16) -> str:
+    digest = hashlib.sha256(f"superit-sandbox:{purpose}:{seed}".encode())
+    return digest.hexdigest()[:length]
 
 
 class Sandbox:
@@ -52,6 +55,10 @@ class Sandbox:
         self.requests_by_path: Counter = Counter()
         self.request_log: deque = deque(maxlen=REQUEST_LOG_SIZE)
         self._count_lock = threading.Lock()
+        partner_ids = (derive_key(seed, "product", 24), derive_key(seed, "partner", 24))
+        self.callbacks = Callbacks(
+            self, derive_key(seed, "signing"), partner_ids, CHANGED_BY
+        )
         self._server = self._thread = None
 
     @property
@@ -88,12 +95,24 @@ class Sandbox:
 
     def admin_state(self) -> dict:
         return {
+            "callbacks": self.callbacks.state(),
             "codebase": self.codebase,
             "faults": {"rate": self.faults.rate, "kinds": list(self.faults.kinds)},
             "faults_injected": self.faults.counts(),
             "request_count": self.request_count,
             "requests_by_path": dict(self.requests_by_path),
         }
+
+    # -- callbacks, for tests in the same process ----------------------------
+
+    @property
+    def deliveries(self) -> list[dict]:
+        """What became of each callback post so far, oldest first."""
+        return self.callbacks.outbox.deliveries
+
+    def flush_callbacks(self, timeout: float = 5) -> list[dict]:
+        """Wait until every queued callback is posted; TimeoutError if not."""
+        return self.callbacks.flush(timeout)
 
     # -- running ------------------------------------------------------------
 
@@ -105,6 +124,7 @@ class Sandbox:
             target=self._server.serve_forever, name="cw-sandbox", daemon=True
         )
         self._thread.start()
+        self.callbacks.outbox.start()
         return self
 
     def serve_forever(self) -> None:
@@ -117,6 +137,7 @@ class Sandbox:
             self._server.server_close()
             self._thread.join(timeout=5)
             self._server = None
+        self.callbacks.outbox.stop()
 
     def __enter__(self) -> "Sandbox":
         return self.start()

@@ -17,6 +17,7 @@ COLLECTIONS = {
     "service/priorities": "priorities",
     "time/entries": "time_entries",
 }
+CALLBACKS = "system/callbacks"
 STATUSES = re.compile(r"^service/boards/([^/]+)/statuses(?:/([^/]+))?$")
 # (pattern, children kind, parent kind, resource name for error bodies)
 CHILDREN = (
@@ -43,6 +44,11 @@ class Route:
     def answer(self):
         if self.resource == "system/info":
             return 200, self.sandbox.system_info(), {}
+        if self.resource == CALLBACKS or self.resource.startswith(CALLBACKS + "/"):
+            entries = self.sandbox.callbacks.entries.collection()
+            return self._collection(
+                entries, CALLBACKS, self.resource[len(CALLBACKS) + 1 :]
+            )
         statuses = STATUSES.match(self.resource)
         if statuses:
             return self._statuses(*statuses.groups())

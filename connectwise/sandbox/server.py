@@ -1,9 +1,11 @@
 """The sandbox's HTTP side: the handler, authentication and faults.
 
 Every API path needs Basic auth ("{companyId}+{publicKey}:{privateKey}")
-and a clientId header; /login/companyinfo/{id} needs neither. The admin
-endpoint (admin.py) needs the Basic auth only. Faults (faults.py) hit
-API paths only, before authentication, as a throttling edge would.
+and a clientId header; /login/companyinfo/{id} and the callback signing
+key (/{codebase}//system/callbackkey/index.rails) need neither. The admin
+endpoint (admin.py) needs the Basic auth only. API reads are answered by
+routes.py, writes by writes.py. Faults (faults.py) hit API paths only,
+before authentication, as a throttling edge would.
 """
 
 import base64
@@ -19,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 
-from . import admin
+from . import admin, writes
 from .errors import FORBIDDEN, MISSING_CLIENT_ID, NO_ENDPOINT, UNAUTHORIZED, ApiError
 from .faults import THROTTLED, TIMEOUT
 from .routes import Route
@@ -28,6 +30,7 @@ from .routes import Route
 API_PATH = re.compile(r"^/([^/]+)/+apis/3\.0/(.*)$")
 ROUTER_CODEBASE = "v4_6_release"
 COMPANY_INFO = re.compile(r"^/login/companyinfo/([^/]+)/?$")
+CALLBACK_KEY = re.compile(r"^/([^/]+)/+system/callbackkey/index\.rails$")
 
 
 class SandboxServer(ThreadingHTTPServer):
@@ -53,7 +56,7 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(self._get)
 
     def do_POST(self):
-        self._answer(self._unsupported)
+        self._answer(self._write)
 
     do_PUT = do_PATCH = do_DELETE = do_POST
 
@@ -134,20 +137,19 @@ class Handler(BaseHTTPRequestHandler):
             status, body, headers = error.status, error.body, {}
         self._send(status, body, headers)
 
-    def _unsupported(self, url):
-        self._drain_body()
-        self._check_api(url.path)
-        body = {
-            "code": "ConnectWiseApi",
-            "message": "The sandbox is read-only "
-            f"over HTTP: {self.command} is not supported here.",
-        }
-        return 405, body, {"Allow": "GET"}
+    def _write(self, url):
+        raw = self._drain_body()
+        resource = self._check_api(url.path)
+        return writes.answer(self.server.sandbox, self.command, resource, raw)
 
     def _get(self, url):
+        sandbox = self.server.sandbox
         company = COMPANY_INFO.match(url.path)
         if company:
-            return 200, self.server.sandbox.company_info(company.group(1)), {}
+            return 200, sandbox.company_info(company.group(1)), {}
+        key = CALLBACK_KEY.match(url.path)
+        if key and key.group(1) in (sandbox.codebase, ROUTER_CODEBASE):
+            return 200, {"signing_key": sandbox.callbacks.signing_key}, {}
         resource = self._check_api(url.path)
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         return Route(self.server.sandbox, resource, params, url).answer()
