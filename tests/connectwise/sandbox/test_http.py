@@ -258,9 +258,11 @@ def test_unknown_company_info_is_json_null(sandbox):
     assert response.content == b"null"
 
 
-def test_writes_over_http_are_405(client):
-    response = client.patch("/service/tickets/58002", json=[])
+def test_writes_the_sandbox_does_not_take_are_405(client):
+    # Record PATCHes and callback entries are taken; other writes are not.
+    response = client.post("/service/tickets", json={})
     assert response.status_code == 405
+    assert client.delete("/company/companies/1").status_code == 405
 
 
 def test_requests_are_counted_by_path(sandbox, client):
