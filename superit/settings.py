@@ -216,6 +216,7 @@ SYNC_CHILD_READERS = env_int("SYNC_CHILD_READERS", 4, minimum=1, maximum=16)
 # and the silence after which the webhook log warns.
 WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
 WEBHOOK_KEY_CACHE_SECONDS = env_int("WEBHOOK_KEY_CACHE_SECONDS", 300, minimum=0)
+WEBHOOK_KEY_REFRESH_SECONDS = env_int("WEBHOOK_KEY_REFRESH_SECONDS", 30, minimum=0)
 WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15, minimum=1)
 WEBHOOK_SILENCE_MINUTES = env_int("WEBHOOK_SILENCE_MINUTES", 60, minimum=1)
 # Publishing a task while the broker is down gives up after this long, so a
@@ -224,6 +225,8 @@ WEBHOOK_QUEUE_TIMEOUT_SECONDS = env_float(
     "WEBHOOK_QUEUE_TIMEOUT_SECONDS", 1.0, minimum=0.05
 )
 CELERY_BROKER_CONNECTION_TIMEOUT = WEBHOOK_QUEUE_TIMEOUT_SECONDS
+# Callback refreshes are short; they stay off the queue of long sync runs.
+SUPERIT_WEBHOOK_QUEUE = env_str("SUPERIT_WEBHOOK_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Pages asked for ahead of the one being written (each held in memory).
 SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
 CELERY_BEAT_SCHEDULE = {

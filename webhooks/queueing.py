@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -17,7 +18,9 @@ def queue_event(event_id):
         # No retries here: a callback is answered at once; a broker that
         # cannot be reached fails fast (its connect timeout is
         # WEBHOOK_QUEUE_TIMEOUT_SECONDS, see settings).
-        process_event.apply_async((event_id,), retry=False)
+        process_event.apply_async(
+            (event_id,), retry=False, queue=settings.SUPERIT_WEBHOOK_QUEUE
+        )
     except Exception as error:  # any broker failure: the sweeper retries
         log.warning(
             "callback not queued",

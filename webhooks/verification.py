@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,22 +32,32 @@ def check_signature(endpoint, body: bytes, payload: dict, header):
     with client:
         if not key_url_is_ours(key_url, client.api_url, client.site.url):
             raise Unverified("Metadata.key_url is not on this connection's host.")
-        key = _signing_key(client, key_url)
-    if not signature_matches(key, body, header):
-        raise Unverified("The x-content-signature does not match the body.")
+        key, fetched_at = _signing_key(client, key_url)
+        if signature_matches(key, body, header):
+            return
+        # The key may have been rotated since it was cached: read it again,
+        # but not more often than WEBHOOK_KEY_REFRESH_SECONDS, so forged
+        # callbacks cannot make us call ConnectWise on every request.
+        if time.time() - fetched_at >= settings.WEBHOOK_KEY_REFRESH_SECONDS:
+            key, _ = _signing_key(client, key_url, fresh=True)
+            if signature_matches(key, body, header):
+                return
+    raise Unverified("The x-content-signature does not match the body.")
 
 
-def _signing_key(client, key_url):
-    """The key from key_url, kept briefly: ConnectWise is asked once per
-    key URL every few minutes, not once per callback."""
+def _signing_key(client, key_url, fresh=False):
+    """The key from key_url and when it was read, kept briefly: ConnectWise
+    is asked once per key URL every few minutes, not once per callback."""
     name = "superit:cw-callback-key:" + hashlib.sha256(key_url.encode()).hexdigest()
-    key = cache.get(name)
-    if key is None:
-        try:
-            key = client.callback_signing_key(key_url)
-        except ConnectWiseError as error:
-            log.warning("callback key unavailable", extra={"code": error.code})
-            message = f"The signing key could not be read: {error.message}"
-            raise Unverified(message) from None
-        cache.set(name, key, settings.WEBHOOK_KEY_CACHE_SECONDS)
-    return key
+    cached = None if fresh else cache.get(name)
+    if cached is not None:
+        return cached
+    try:
+        key = client.callback_signing_key(key_url)
+    except ConnectWiseError as error:
+        log.warning("callback key unavailable", extra={"code": error.code})
+        message = f"The signing key could not be read: {error.message}"
+        raise Unverified(message) from None
+    cached = (key, time.time())
+    cache.set(name, cached, settings.WEBHOOK_KEY_CACHE_SECONDS)
+    return cached

@@ -133,8 +133,7 @@ def contact(world, index: int) -> dict:
         "defaultPhoneNbr": ident["phone"],
         "defaultPhoneExtension": str(draw.randrange(10, 99)),
         "defaultBillingFlag": False,
-        "defaultFlag": index
-        == world.contacts_of_company(world.company_of_contact(index))[0],
+        "defaultFlag": _first_contact(world, index),
         "companyLocation": {
             "id": 2,
             "name": "Main Office",
@@ -186,3 +185,10 @@ def contact_info(root, contact_id, entered, updated, by) -> dict:
         "tickets_href": f"{root}/service/tickets?{about}",
         "image_href": f"{base}/image?lastModified={iso(updated)}",
     }
+
+
+def _first_contact(world, index):
+    """Whether the contact is its company's first; a company added to the
+    sandbox has no base contacts, so none of its contacts is."""
+    base = world.contacts_of_company(world.company_of_contact(index))
+    return len(base) > 0 and index == base[0]

@@ -137,3 +137,35 @@ def test_a_callback_of_our_own_change_writes_nothing_back(setup):
     )
     assert event.status == WebhookEvent.PROCESSED
     assert sum(1 for entry in sb.request_log if entry[0] != "GET") == before
+
+
+def test_companies_and_contacts_are_added_updated_and_deleted(setup):
+    connection, endpoint, sb = setup
+    company_id = sb.data.add("companies", name="Added Co", identifier="AddedCo")
+    assert _process(_deliver(endpoint, "added", "company", company_id)).status == (
+        WebhookEvent.PROCESSED
+    )
+    assert Company.objects.get(connection=connection, cw_id=company_id).name == (
+        "Added Co"
+    )
+    contact = next(iter(sb.data.contacts()))
+    sb.data.update("contacts", contact["id"], firstName="Renamed")
+    _process(_deliver(endpoint, "updated", "contact", contact["id"]))
+    stored = Contact.objects.get(connection=connection, cw_id=contact["id"])
+    assert stored.first_name == "Renamed"
+    sb.data.delete("contacts", contact["id"])
+    sb.data.delete("companies", company_id)
+    for kind, cw_id in (("contact", contact["id"]), ("company", company_id)):
+        event = _process(_deliver(endpoint, "deleted", kind, cw_id))
+        assert event.status == WebhookEvent.DELETED
+    assert Contact.objects.get(pk=stored.pk).deleted_at is not None
+    assert Company.objects.get(cw_id=company_id).deleted_at is not None
+
+
+def test_a_renamed_company_is_renamed_on_its_tickets(setup):
+    connection, endpoint, sb = setup
+    ticket = Ticket.objects.filter(connection=connection, company__isnull=False).first()
+    sb.data.update("companies", ticket.company.cw_id, name="Renamed Holdings")
+    _process(_deliver(endpoint, "updated", "company", ticket.company.cw_id))
+    ticket.refresh_from_db()
+    assert ticket.company_name == "Renamed Holdings"

@@ -106,3 +106,13 @@ def test_put_codebase_moves_the_api(sb, admin):
 def test_admin_requests_are_not_counted_as_api_requests(sb, admin):
     admin.get("/state")
     assert sb.request_count == 0
+
+
+def test_a_contact_can_be_added_to_a_company_added_before_it(sb, admin):
+    company = admin.post("/companies", json={"name": "Newco"}).json()["id"]
+    contact = admin.post(
+        "/contacts", json={"firstName": "Nia", "company": {"id": company}}
+    ).json()["id"]
+    with api_client(sb) as api:
+        payload = api.get(f"/company/contacts/{contact}").json()
+    assert payload["company"]["id"] == company and payload["defaultFlag"] is False
