@@ -91,3 +91,34 @@ def test_registering_needs_an_enabled_endpoint(world_a):
         reverse("webhooks:register", args=[connection.pk]), follow=True
     )
     assert "Enable Webhook Integration first." in response.content.decode()
+
+
+def test_the_log_warns_when_callbacks_stop_while_changes_are_found(world_a, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sync.models import SyncRun
+
+    settings.WEBHOOK_SILENCE_MINUTES = 30
+    connection = world_a.connection()
+    endpoint = endpoint_for(connection)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    url = reverse("webhooks:log", args=[connection.pk])
+    assert (
+        "No callback has arrived"
+        not in world_a.manager_client.get(url).content.decode()
+    )
+    SyncRun.objects.create(
+        tenant=world_a.tenant,
+        connection=connection,
+        kind=SyncRun.INCREMENTAL,
+        status=SyncRun.SUCCEEDED,
+        started_at=timezone.now() - timedelta(minutes=10),
+        finished_at=timezone.now(),
+        updated=4,
+    )
+    body = world_a.manager_client.get(url).content.decode()
+    assert "No callback has arrived for over 30 minutes" in body
