@@ -50,13 +50,13 @@ class WebhookEndpoint(models.Model):
             return False
         return hmac.compare_digest(self.get_secret().encode(), given.encode())
 
+    def path(self):
+        return f"/webhooks/connectwise/{self.public_id}/"
+
     def url(self):
         """What ConnectWise is given: it appends the record id to the end."""
         base = settings.SUPERIT_PUBLIC_URL.rstrip("/")
-        return (
-            f"{base}/webhooks/connectwise/{self.public_id}/"
-            f"?secret={self.get_secret()}&id="
-        )
+        return f"{base}{self.path()}?secret={self.get_secret()}&id="
 
 
 class WebhookEvent(models.Model):

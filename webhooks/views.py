@@ -9,9 +9,9 @@ from connectwise.errors import ConnectWiseError, PermissionDenied
 from psa.models import Connection
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
+from sync.registration import LEVEL, TYPES, register_callbacks
 from webhooks.health import health_of
 from webhooks.models import WebhookEndpoint, WebhookEvent, new_secret
-from webhooks.registration import LEVEL, TYPES, register_callbacks
 
 LOG_SIZE = 100
 
@@ -108,7 +108,7 @@ def register(request, pk):
         messages.error(request, "Only an active connection can register callbacks.")
         return redirect("webhooks:settings", pk=connection.pk)
     try:
-        results = register_callbacks(endpoint)
+        results = register_callbacks(connection, endpoint.url(), endpoint.path())
     except PermissionDenied:
         messages.error(
             request,

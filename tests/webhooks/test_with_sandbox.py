@@ -8,9 +8,9 @@ from django.test import Client
 from connectwise.sandbox import Sandbox
 from connectwise.signatures import signature_for
 from psa.models import Ticket
+from sync.registration import register_callbacks
 from tests.conftest import sandbox_connection
 from webhooks.models import WebhookEvent
-from webhooks.registration import register_callbacks
 from webhooks.tasks import process_event
 
 from .helpers import callback_body, endpoint_for, post
@@ -84,20 +84,24 @@ def test_the_signing_key_is_cached_and_read_again_after_a_rotation(linked, setti
     assert post(Client(), endpoint, body, signing_key=key).status_code == 403
 
 
+def _register(endpoint):
+    return register_callbacks(endpoint.connection, endpoint.url(), endpoint.path())
+
+
 def test_registering_creates_then_finds_then_repairs_the_entries(linked, settings):
     connection, endpoint, sb = linked
     settings.SUPERIT_PUBLIC_URL = "http://127.0.0.1:9"
-    first = register_callbacks(endpoint)
+    first = _register(endpoint)
     assert [(r.callback_type, r.outcome) for r in first] == [
         ("ticket", "created"),
         ("company", "created"),
         ("contact", "created"),
     ]
-    again = register_callbacks(endpoint)
+    again = _register(endpoint)
     assert {r.outcome for r in again} == {"present"}
     endpoint.set_secret("a-brand-new-secret")
     endpoint.save()
-    repaired = register_callbacks(endpoint)
+    repaired = _register(endpoint)
     assert {r.outcome for r in repaired} == {"repaired"}
     entries = sb.callbacks.entries.all()
     assert len(entries) == 3

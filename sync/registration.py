@@ -24,14 +24,12 @@ class Registered:
     callback_id: int | None
 
 
-def register_callbacks(endpoint):
-    """Make ConnectWise call this endpoint for every type, without
-    duplicates: an entry of ours (found by the endpoint's id in its URL)
+def register_callbacks(connection, url, marker):
+    """Make ConnectWise post to ``url`` for every type, without duplicates:
+    an entry of ours (its URL holds ``marker``, the endpoint's own part)
     with the wrong URL, level or an inactive flag is put right."""
-    url = endpoint.url()
-    marker = f"/webhooks/connectwise/{endpoint.public_id}/"
     results = []
-    with client_for(endpoint.connection) as client:
+    with client_for(connection) as client:
         entries = [
             row for page in client.iter_keyset("system/callbacks") for row in page
         ]
@@ -57,7 +55,7 @@ def register_callbacks(endpoint):
     log.info(
         "callbacks registered",
         extra={
-            "connection_id": endpoint.connection_id,
+            "connection_id": connection.pk,
             "outcomes": ",".join(f"{r.callback_type}:{r.outcome}" for r in results),
         },
     )
