@@ -27,13 +27,19 @@ def signature_matches(signing_key: str, body: bytes, header: str | None) -> bool
 def key_url_is_ours(key_url, *site_urls) -> bool:
     """Whether ``key_url`` uses the scheme, host and port of one of the
     connection's own ConnectWise addresses (the site or its API host)."""
-    if not isinstance(key_url, str):
+    if not isinstance(key_url, str) or not _printable_ascii(key_url):
         return False
     try:
         wanted = _origin(key_url)
         return any(wanted == _origin(site) for site in site_urls)
     except ValueError:
         return False
+
+
+def _printable_ascii(text):
+    # urlsplit quietly drops tabs and line breaks, so such a URL could pass
+    # as ours and then fail (or mean something else) when fetched.
+    return text.isascii() and all(" " < ch < "\x7f" for ch in text)
 
 
 def _origin(url):

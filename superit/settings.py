@@ -189,6 +189,13 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # The development server's request lines, through the formatter that
+        # hides secrets in query strings (Django's own would print them).
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 SUPERIT_SYNC_QUEUE = env_str("SUPERIT_SYNC_QUEUE", "sync")
@@ -217,6 +224,7 @@ SYNC_CHILD_READERS = env_int("SYNC_CHILD_READERS", 4, minimum=1, maximum=16)
 WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
 WEBHOOK_KEY_CACHE_SECONDS = env_int("WEBHOOK_KEY_CACHE_SECONDS", 300, minimum=0)
 WEBHOOK_KEY_REFRESH_SECONDS = env_int("WEBHOOK_KEY_REFRESH_SECONDS", 30, minimum=0)
+WEBHOOK_KEY_READS_PER_MINUTE = env_int("WEBHOOK_KEY_READS_PER_MINUTE", 10, minimum=1)
 WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15, minimum=1)
 WEBHOOK_SILENCE_MINUTES = env_int("WEBHOOK_SILENCE_MINUTES", 60, minimum=1)
 # Publishing a task while the broker is down gives up after this long, so a

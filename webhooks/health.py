@@ -20,7 +20,10 @@ class Health:
 
 def health_of(endpoint):
     now = timezone.now()
-    events = WebhookEvent.objects.filter(endpoint=endpoint)
+    # Refused deliveries prove nothing about ConnectWise reaching us.
+    events = WebhookEvent.objects.filter(endpoint=endpoint).exclude(
+        status=WebhookEvent.REFUSED
+    )
     last = events.order_by("-received_at").values_list("received_at", flat=True)
     last = last.first()
     last_hour = events.filter(received_at__gte=now - timedelta(hours=1)).count()

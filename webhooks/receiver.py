@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from superit.params import clean_text
 from webhooks.models import WebhookEndpoint, WebhookEvent
 from webhooks.queueing import queue_event
 from webhooks.verification import Unverified, check_signature
@@ -35,6 +36,16 @@ class Refused(Exception):
 
 @csrf_exempt
 def receive(request, public_id):
+    try:
+        return _receive(request, public_id)
+    except Exception:
+        # A machine's endpoint: no error page (DEBUG's would show the URL,
+        # secret and all); the log line hides the secret.
+        log.exception("callback crashed", extra={"path": request.path})
+        return _answer(500, "The callback could not be taken; it was logged.")
+
+
+def _receive(request, public_id):
     if request.method != "POST":
         response = _answer(405, "Callbacks are POSTed.")
         response["Allow"] = "POST"
@@ -73,9 +84,11 @@ def receive(request, public_id):
 
 def _endpoint(public_id):
     try:
-        public_id = uuid.UUID(public_id)
+        parsed = uuid.UUID(public_id)
     except ValueError:
         return None
+    if str(parsed) != public_id.lower():
+        return None  # only the form we hand out
     return (
         WebhookEndpoint.objects.select_related("connection")
         .filter(public_id=public_id)
@@ -88,6 +101,8 @@ def _read_body(request):
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > limit:
         raise Refused(413, f"The body is over {limit} bytes.")
+    if not declared.strip("0") and request.META.get("HTTP_TRANSFER_ENCODING"):
+        raise Refused(411, "Send the callback with a Content-Length.")
     body = request.read(limit + 1)
     if len(body) > limit:
         raise Refused(413, f"The body is over {limit} bytes.")
@@ -109,17 +124,17 @@ def _parse(body):
 def _describe(event, payload, query_id):
     """Who, what and which record, as the callback says."""
     action, kind, cw_id = payload.get("Action"), payload.get("Type"), payload.get("ID")
-    if isinstance(cw_id, str) and cw_id.isdigit():
-        cw_id = int(cw_id)
-    if cw_id is None and query_id and query_id.isdigit():
-        cw_id = int(query_id)
+    if isinstance(cw_id, str):
+        cw_id = _whole_number(cw_id)
+    if cw_id is None and query_id:
+        cw_id = _whole_number(query_id)
     event.message_id = _text(payload.get("MessageId"), 100)
     event.member_identifier = _text(payload.get("MemberId"), 100)
     event.action = _text(action, 20)
     event.entity_type = _text(kind, 40).lower()
     if action not in ACTIONS:
         raise Refused(400, "Action must be added, updated or deleted.")
-    if not isinstance(cw_id, int) or isinstance(cw_id, bool) or cw_id <= 0:
+    if not isinstance(cw_id, int) or isinstance(cw_id, bool) or not 0 < cw_id < 2**63:
         raise Refused(400, "ID must be a positive whole number.")
     event.cw_id = cw_id
 
@@ -159,8 +174,17 @@ def _answer(status, detail, **more):
     return JsonResponse({"detail": detail, **more}, status=status)
 
 
+def _whole_number(text):
+    """ASCII digits only: "²" or "٥٨" are digits to Python, not ids."""
+    if text.isascii() and text.isdecimal() and len(text) < 20:
+        return int(text)
+    return None
+
+
 def _text(value, length):
-    return value[:length] if isinstance(value, str) else ""
+    """What the callback says, as plain visible text (no NUL or line breaks
+    reach the database or the log)."""
+    return clean_text(value)[:length] if isinstance(value, str) else ""
 
 
 def _fields(event):

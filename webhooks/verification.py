@@ -32,32 +32,47 @@ def check_signature(endpoint, body: bytes, payload: dict, header):
     with client:
         if not key_url_is_ours(key_url, client.api_url, client.site.url):
             raise Unverified("Metadata.key_url is not on this connection's host.")
-        key, fetched_at = _signing_key(client, key_url)
+        key, fetched_at = _signing_key(client, connection, key_url)
         if signature_matches(key, body, header):
             return
         # The key may have been rotated since it was cached: read it again,
         # but not more often than WEBHOOK_KEY_REFRESH_SECONDS, so forged
         # callbacks cannot make us call ConnectWise on every request.
         if time.time() - fetched_at >= settings.WEBHOOK_KEY_REFRESH_SECONDS:
-            key, _ = _signing_key(client, key_url, fresh=True)
+            key, _ = _signing_key(client, connection, key_url, fresh=True)
             if signature_matches(key, body, header):
                 return
     raise Unverified("The x-content-signature does not match the body.")
 
 
-def _signing_key(client, key_url, fresh=False):
+def _signing_key(client, connection, key_url, fresh=False):
     """The key from key_url and when it was read, kept briefly: ConnectWise
     is asked once per key URL every few minutes, not once per callback."""
-    name = "superit:cw-callback-key:" + hashlib.sha256(key_url.encode()).hexdigest()
+    digest = hashlib.sha256(key_url.encode()).hexdigest()
+    name = f"superit:cw-callback-key:{connection.pk}:{digest}"
     cached = None if fresh else cache.get(name)
     if cached is not None:
         return cached
+    _count_fetch(connection)
     try:
         key = client.callback_signing_key(key_url)
     except ConnectWiseError as error:
-        log.warning("callback key unavailable", extra={"code": error.code})
-        message = f"The signing key could not be read: {error.message}"
+        log.warning(
+            "callback key unavailable",
+            extra={"connection_id": connection.pk, "code": error.code},
+        )
+        answered = f" (it answered {error.status})" if error.status else ""
+        message = f"The signing key could not be read from Metadata.key_url{answered}."
         raise Unverified(message) from None
     cached = (key, time.time())
     cache.set(name, cached, settings.WEBHOOK_KEY_CACHE_SECONDS)
     return cached
+
+
+def _count_fetch(connection):
+    """Key URLs come from unverified bodies: reading a new one costs a
+    request to ConnectWise, so each connection gets a few a minute."""
+    name = f"superit:cw-callback-key-reads:{connection.pk}:{int(time.time() // 60)}"
+    cache.add(name, 0, 120)
+    if cache.incr(name) > settings.WEBHOOK_KEY_READS_PER_MINUTE:
+        raise Unverified("Too many signing-key reads for this connection just now.")

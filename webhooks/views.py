@@ -1,5 +1,6 @@
 """The connection's Webhooks tab: turning callbacks on, and their log."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -43,6 +44,7 @@ def settings_page(request, pk):
             "endpoint": endpoint,
             "types": [(t.capitalize(), d) for t, d in TYPES.items()],
             "level": LEVEL.capitalize(),
+            "public_https": settings.SUPERIT_PUBLIC_URL.startswith("https://"),
         },
     )
 
@@ -73,8 +75,9 @@ def disable(request, pk):
     WebhookEndpoint.objects.filter(connection=connection).update(enabled=False)
     messages.success(
         request,
-        "Webhook integration is off: callbacks are answered 410 and ignored. "
-        "The catch-up sync keeps Super IT up to date.",
+        "Webhook integration is off: callbacks are answered 410 and ignored, "
+        "and the catch-up sync keeps Super IT up to date. ConnectWise keeps "
+        "posting until its callback entries are deleted or set inactive there.",
     )
     return redirect("webhooks:settings", pk=connection.pk)
 

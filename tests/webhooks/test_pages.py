@@ -122,3 +122,18 @@ def test_the_log_warns_when_callbacks_stop_while_changes_are_found(world_a, sett
     )
     body = world_a.manager_client.get(url).content.decode()
     assert "No callback has arrived for over 30 minutes" in body
+
+
+def test_refused_deliveries_do_not_count_as_callbacks_received(world_a):
+    connection = world_a.connection()
+    endpoint = endpoint_for(connection)
+    WebhookEvent.objects.create(
+        tenant=world_a.tenant,
+        endpoint=endpoint,
+        connection=connection,
+        status=WebhookEvent.REFUSED,
+        reason="The body is not JSON.",
+    )
+    page = world_a.manager_client.get(reverse("webhooks:log", args=[connection.pk]))
+    body = page.content.decode()
+    assert "never" in body and "(unverified)" in body

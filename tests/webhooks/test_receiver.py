@@ -1,5 +1,7 @@
 """The receiver refuses what it cannot trust and stores what it takes."""
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -133,3 +135,84 @@ def test_another_tenants_secret_does_not_open_our_endpoint(web, endpoint, world_
     body = callback_body("updated", "ticket", 58231)
     assert post(web, endpoint, body, secret="their-secret").status_code == 404
     assert post(web, theirs, body, secret=endpoint.get_secret()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "raw_id, query_id",
+    [
+        (2**63, ""),
+        (10**30, ""),
+        ("²", ""),
+        ("٥٨٠٠٢", ""),
+        (None, "9" * 40),
+        (None, "٥٨"),
+        ("58002 ", ""),
+    ],
+)
+def test_odd_record_ids_are_refused_not_crashed(web, endpoint, raw_id, query_id):
+    payload = json.loads(callback_body("updated", "ticket", 1))
+    payload["ID"] = raw_id
+    body = json.dumps(payload).encode()
+    response = web.post(
+        f"/webhooks/connectwise/{endpoint.public_id}/"
+        f"?secret={endpoint.get_secret()}&id={query_id}",
+        data=body,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert WebhookEvent.objects.get().reason.startswith("ID must")
+
+
+@pytest.mark.parametrize(
+    "key_url",
+    [
+        "https://api-na.myconnectwise.net/v4_6_release/system/callback\tkey?id=1",
+        "https://api-na.myconnectwise.net/v4_6_release/a\nb",
+        "https://api-na.myconnectwise.net/v4_6_release/a\x00b",
+        "https://api-na.myconnectwise.net:8443/v4_6_release/key",
+        "https://user@api-na.myconnectwise.net/v4_6_release/key",
+        "http://api-na.myconnectwise.net/v4_6_release/key",
+    ],
+)
+def test_key_urls_with_tricks_are_refused_without_a_fetch(
+    web, endpoint, monkeypatch, key_url
+):
+    from connectwise.client import ConnectWiseClient
+
+    def fail(*args, **kwargs):
+        raise AssertionError("fetched a key it should have refused")
+
+    monkeypatch.setattr(ConnectWiseClient, "_call_url", fail)
+    body = callback_body("updated", "ticket", 58231, key_url=key_url)
+    response = post(web, endpoint, body, signing_key="whatever")
+    assert response.status_code == 403
+
+
+def test_the_url_without_its_trailing_slash_still_takes_the_callback(web, endpoint):
+    endpoint.require_signature = False
+    endpoint.save()
+    response = web.post(
+        f"/webhooks/connectwise/{endpoint.public_id}?secret={endpoint.get_secret()}&id=",
+        data=callback_body("updated", "opportunity", 5),
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+
+
+def test_control_characters_in_what_a_callback_says_are_dropped(web, endpoint):
+    endpoint.require_signature = False
+    endpoint.save()
+    body = callback_body("updated", "opportunity", 5, member="a\u0000b\nc")
+    assert post(web, endpoint, body).status_code == 202
+    assert WebhookEvent.objects.get().member_identifier == "abc"
+
+
+def test_a_public_id_in_another_spelling_is_unknown(web, endpoint):
+    body = callback_body("updated", "ticket", 58231)
+    for spelling in (endpoint.public_id.hex, f"{{{endpoint.public_id}}}"):
+        response = web.post(
+            f"/webhooks/connectwise/{spelling}/?secret={endpoint.get_secret()}&id=",
+            data=body,
+            content_type="application/json",
+        )
+        assert response.status_code == 404

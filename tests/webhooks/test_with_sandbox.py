@@ -122,3 +122,20 @@ def test_a_member_without_callback_rights_gets_the_manual_steps(world_a, allow_s
     body = response.content.decode()
     assert "may not manage callbacks" in body
     assert "Create the callback in ConnectWise by hand" in body
+
+
+def test_varied_key_urls_cannot_make_us_read_keys_on_every_callback(linked, settings):
+    connection, endpoint, sb = linked
+    settings.WEBHOOK_KEY_READS_PER_MINUTE = 2
+    ticket_id = next(iter(sb.data.tickets()))["id"]
+    answers = []
+    for n in range(4):
+        body = callback_body(
+            "updated", "ticket", ticket_id, key_url=f"{sb.callbacks.key_url}&x={n}"
+        )
+        answers.append(post(Client(), endpoint, body, signing_key="forged").status_code)
+    assert answers == [403] * 4
+    reads = sum(1 for entry in sb.request_log if entry[1].endswith("index.rails"))
+    assert reads == 2
+    reasons = list(WebhookEvent.objects.order_by("pk").values_list("reason", flat=True))
+    assert reasons[-1] == "Too many signing-key reads for this connection just now."
