@@ -12,22 +12,27 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import orjson
 
-ROOT = Path(__file__).resolve().parents[2]
-BASE_DB = "postgres://postgres@127.0.0.1:5432"
-CLIENT_ID = "00000000-0000-4000-8000-00000000be4c"
+from tests.bench.common import (
+    ROOT,
+    Sandbox,
+    drop_database,
+    environment,
+    scratch_database,
+    setup_connection,
+    shell,
+)
 
 
 def main():
     options = _options()
     env = _environment(options)
-    _scratch_database(options.database, env)
-    with _sandbox(options, env) as sandbox:
-        connection_id = _setup(env, sandbox)
+    scratch_database(options.database, env)
+    with Sandbox(options, env) as sandbox:
+        connection_id = setup_connection(env, sandbox)
         floor = download_floor(sandbox, FULL_PATHS)
         full = _timed_sync(env, connection_id, "all", sandbox)
         _report("Full sync", floor, full, rows=floor["rows"])
@@ -46,7 +51,7 @@ def main():
             f"incremental / full time: {incremental['seconds'] / full['seconds']:.1%}"
         )
     if not options.keep:
-        _drop_database(options.database, env)
+        drop_database(options.database, env)
 
 
 def _options():
@@ -61,130 +66,9 @@ def _options():
 
 
 def _environment(options):
-    env = {**os.environ}
-    env.setdefault(
-        "SUPERIT_FERNET_KEYS", "dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMtISE="
-    )
-    env.setdefault("SECRET_KEY", "benchmark-only")
-    env.update(
-        DATABASE_URL=f"{BASE_DB}/{options.database}",
-        CONNECTWISE_CLIENT_ID=CLIENT_ID,
-        CONNECTWISE_ALLOWED_HOSTS=f"127.0.0.1:{options.port}",
-        SUPERIT_VAR_DIR=str(ROOT / "var" / "bench"),
-        LOG_LEVEL="WARNING",
-        SYNC_REQUESTS_PER_SECOND="1000",
-    )
+    env = environment(options.database, options.port)
     env.pop("REDIS_URL", None)
     return env
-
-
-def _psql(sql, env):
-    subprocess.run(
-        [
-            "psql",
-            "-q",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-c",
-            sql,
-        ],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def _scratch_database(name, env):
-    _psql(f'DROP DATABASE IF EXISTS "{name}"', env)
-    _psql(f'CREATE DATABASE "{name}"', env)
-    _manage(env, "migrate", "--noinput", quiet=True)
-
-
-def _drop_database(name, env):
-    _psql(f'DROP DATABASE IF EXISTS "{name}"', env)
-
-
-def _manage(env, *args, quiet=False):
-    out = subprocess.DEVNULL if quiet else None
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=out
-    )
-
-
-class _sandbox:
-    def __init__(self, options, env):
-        self.options, self.env = options, env
-
-    def __enter__(self):
-        o = self.options
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "cw_sandbox",
-                "--port",
-                str(o.port),
-                "--companies",
-                str(o.companies),
-                "--contacts",
-                str(o.contacts),
-                "--tickets",
-                str(o.tickets),
-                "--seed",
-                "1",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.values = dict(
-            self.process.stdout.readline().strip().split(": ", 1) for _ in range(4)
-        )
-        self.url = self.values["API URL"]
-        self.auth = (
-            f"{self.values['Company ID']}+{self.values['Public Key']}",
-            self.values["Private Key"],
-        )
-        return self
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def api(self):
-        return httpx.Client(
-            base_url=f"{self.url}/v2025_1/apis/3.0",
-            auth=self.auth,
-            headers={"clientId": CLIENT_ID},
-            timeout=60,
-        )
-
-
-def _setup(env, sandbox):
-    code = (
-        "from superit.models import Tenant;"
-        "from psa.models import Connection;"
-        "t=Tenant.objects.create(name='Bench MSP');"
-        "c=Connection(tenant=t,name='Bench',"
-        f"cw_company={sandbox.values['Company ID']!r},"
-        f"api_url={sandbox.url!r},public_key={sandbox.values['Public Key']!r},"
-        "status='active');"
-        f"c.set_private_key({sandbox.values['Private Key']!r});c.save();print(c.pk)"
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(result.stdout.strip().splitlines()[-1])
 
 
 def download_floor(sandbox, paths, since=None):
@@ -248,15 +132,7 @@ def _run_seconds(env, connection_id, kind):
         "status='succeeded');"
         "print(sum((r.finished_at-r.started_at).total_seconds() for r in runs))"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return float(result.stdout.strip().splitlines()[-1])
+    return float(shell(env, code))
 
 
 MAIN = ("company/companies", "company/contacts", "service/tickets")
