@@ -6,6 +6,7 @@ through to an internal service.
 """
 
 import contextlib
+import functools
 import ipaddress
 import logging
 import re
@@ -199,10 +200,17 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context(verify):
+    """One TLS context per process and setting: loading the CA bundle took
+    about 16 ms of CPU, and every client built two of them per callback."""
+    return httpx.create_ssl_context(verify=verify, trust_env=False)
+
+
 class GuardedTransport(httpx.HTTPTransport):
     def __init__(self, allowed_hosts=(), *, verify=True):
-        super().__init__(verify=verify, trust_env=False, retries=0)
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        ssl_context = _ssl_context(verify)
+        super().__init__(verify=ssl_context, trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context,
             max_connections=100,

@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from connectwise.errors import ConnectWiseError
 from connectwise.signatures import key_url_is_ours, signature_matches
+from connectwise.urls import api_site_url, normalise_site_url
 from psa.clients import client_for
 
 log = logging.getLogger(__name__)
@@ -28,24 +29,23 @@ def check_signature(endpoint, body: bytes, payload: dict, header):
     metadata = payload.get("Metadata")
     key_url = metadata.get("key_url") if isinstance(metadata, dict) else None
     connection = endpoint.connection
-    client = client_for(connection)
-    with client:
-        if not key_url_is_ours(key_url, client.api_url, client.site.url):
-            raise Unverified("Metadata.key_url is not on this connection's host.")
-        key, fetched_at = _signing_key(client, connection, key_url)
+    site = normalise_site_url(connection.api_url)
+    if not key_url_is_ours(key_url, api_site_url(site), site.url):
+        raise Unverified("Metadata.key_url is not on this connection's host.")
+    key, fetched_at = _signing_key(connection, key_url)
+    if signature_matches(key, body, header):
+        return
+    # The key may have been rotated since it was cached: read it again, but
+    # not more often than WEBHOOK_KEY_REFRESH_SECONDS, so forged callbacks
+    # cannot make us call ConnectWise on every request.
+    if time.time() - fetched_at >= settings.WEBHOOK_KEY_REFRESH_SECONDS:
+        key, _ = _signing_key(connection, key_url, fresh=True)
         if signature_matches(key, body, header):
             return
-        # The key may have been rotated since it was cached: read it again,
-        # but not more often than WEBHOOK_KEY_REFRESH_SECONDS, so forged
-        # callbacks cannot make us call ConnectWise on every request.
-        if time.time() - fetched_at >= settings.WEBHOOK_KEY_REFRESH_SECONDS:
-            key, _ = _signing_key(client, connection, key_url, fresh=True)
-            if signature_matches(key, body, header):
-                return
     raise Unverified("The x-content-signature does not match the body.")
 
 
-def _signing_key(client, connection, key_url, fresh=False):
+def _signing_key(connection, key_url, fresh=False):
     """The key from key_url and when it was read, kept briefly: ConnectWise
     is asked once per key URL every few minutes, not once per callback."""
     digest = hashlib.sha256(key_url.encode()).hexdigest()
@@ -55,7 +55,8 @@ def _signing_key(client, connection, key_url, fresh=False):
         return cached
     _count_fetch(connection)
     try:
-        key = client.callback_signing_key(key_url)
+        with client_for(connection) as client:
+            key = client.callback_signing_key(key_url)
     except ConnectWiseError as error:
         log.warning(
             "callback key unavailable",
