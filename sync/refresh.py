@@ -63,9 +63,11 @@ def _refresh(client, connection, entity, cw_id):
     values["cw_updated_at"] = obj.updated_at
     values["raw"] = obj.raw
     with transaction.atomic():
-        waiting = links.waiting_links(connection, entity)
         counts = upsert_page(entity, connection, {obj.id: values})
-        links.link_waiting_rows(connection, entity, [obj.id], waiting)
+        if counts.created:
+            # Only a new row can be what others have been waiting for.
+            waiting = links.waiting_links(connection, entity)
+            links.link_waiting_rows(connection, entity, [obj.id], waiting)
         if counts.updated:
             links.copy_names(connection, entity, [obj.id])
     if counts.refused:

@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +25,6 @@ def queue_event(event_id):
             "callback not queued",
             extra={"event_id": event_id, "error": f"{type(error).__name__}: {error}"},
         )
+        WebhookEvent.objects.filter(pk=event_id).update(queued_at=None)
         return False
-    WebhookEvent.objects.filter(pk=event_id).update(queued_at=timezone.now())
     return True

@@ -74,9 +74,14 @@ def _receive(request, public_id):
         return _refuse(event, 403, str(refusal))
     event.body = body.decode()
     _triage(event, payload)
+    waiting = event.status == WebhookEvent.RECEIVED
+    if waiting:
+        # Marked as sent with the insert; queue_event clears the mark when
+        # the broker cannot be reached, and the sweeper then sends it.
+        event.queued_at = event.received_at
     with transaction.atomic():
         event.save()
-        if event.status == WebhookEvent.RECEIVED:
+        if waiting:
             transaction.on_commit(lambda: queue_event(event.pk))
     log.info("callback stored", extra=_fields(event))
     return _answer(202, "Accepted.", event=event.pk)

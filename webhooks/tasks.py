@@ -80,6 +80,7 @@ def sweep_waiting_events():
     for event_id in waiting.values_list("pk", flat=True)[:1000]:
         if not queue_event(event_id):
             break  # the broker is still down; try on the next sweep
+        WebhookEvent.objects.filter(pk=event_id).update(queued_at=timezone.now())
         sent += 1
     if sent:
         log.info("callbacks swept", extra={"queued": sent})
