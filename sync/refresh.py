@@ -7,6 +7,7 @@ or contact whose company (or contact) is not stored yet brings it along.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -88,7 +89,16 @@ def _parents(entity, obj):
 def _stored(connection, entity, cw_id):
     if cw_id is None:
         return True
-    return entity.model.objects.filter(connection=connection, cw_id=cw_id).exists()
+    return _RowIds(connection, entity.model).get(cw_id) is not None
+
+
+# ConnectWise id -> primary key of rows found, per process, for a minute.
+# A stored row keeps its primary key (sync only ever soft-deletes), and the
+# connection is named by its creation time too, so a connection made again
+# under a reused id is not mistaken for the old one; a miss is asked of the
+# database every time.
+_FOUND = {}
+FOUND_SECONDS = 60
 
 
 class _RowIds:
@@ -96,13 +106,26 @@ class _RowIds:
     time: a single record needs a handful, not the whole table."""
 
     def __init__(self, connection, model):
-        self.rows = model.objects.filter(connection=connection)
+        self.connection, self.model = connection, model
 
     def get(self, cw_id, default=None):
         if cw_id is None:
             return default
-        found = self.rows.filter(cw_id=cw_id).values_list("pk", flat=True).first()
-        return default if found is None else found
+        key = (self.model, self.connection.pk, self.connection.created_at, cw_id)
+        now = time.monotonic()
+        pk, until = _FOUND.get(key, (None, 0))
+        if until < now:
+            pk = (
+                self.model.objects.filter(connection=self.connection, cw_id=cw_id)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is None:
+                return default
+            if len(_FOUND) > 100_000:
+                _FOUND.clear()
+            _FOUND[key] = (pk, now + FOUND_SECONDS)
+        return pk
 
 
 def _maps(connection, entity):
