@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from connectwise.errors import NotFound
+from connectwise import conditions
 from psa.clients import client_for
 from sync import links
 from sync.entities import COMPANIES, CONTACTS, TICKETS
@@ -25,56 +25,108 @@ log = logging.getLogger(__name__)
 BY_TYPE = {"ticket": TICKETS, "company": COMPANIES, "contact": CONTACTS}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
-    status: str  # "processed", "stale" or "deleted"
+    status: str  # "processed", "stale", "deleted" or "failed"
     detail: str = ""
 
 
+DONE = Outcome("processed")
+STALE = Outcome("stale", "The stored copy is newer than ConnectWise's.")
+GONE = Outcome("deleted", "ConnectWise no longer has this record.")
+
+
 def refresh_record(connection, callback_type, cw_id):
+    return refresh_records(connection, callback_type, [cw_id])[cw_id]
+
+
+def refresh_records(connection, callback_type, cw_ids):
+    """Bring several records of one type up to date in one read (``id in
+    (...)``), as a burst of callbacks asks. Returns an Outcome per id."""
     entity = BY_TYPE[callback_type]
     with client_for(connection, for_sync=True) as client:
-        return _refresh(client, connection, entity, cw_id)
+        return _refresh(client, connection, entity, sorted(set(cw_ids)))
 
 
-def _refresh(client, connection, entity, cw_id):
-    try:
-        item = client.get(f"{entity.path}/{cw_id}")
-    except NotFound:
-        marked = entity.model.objects.filter(
-            connection=connection, cw_id=cw_id, deleted_at__isnull=True
-        ).update(deleted_at=timezone.now())
-        log.info(
-            "record gone from connectwise",
-            extra=_fields(connection, entity, cw_id, marked=marked),
+def _refresh(client, connection, entity, cw_ids):
+    items = [
+        row
+        for page in client.iter_keyset(
+            entity.path, conditions=conditions.in_("id", cw_ids)
         )
-        return Outcome("deleted", "ConnectWise no longer has this record.")
-    obj = entity.parse(item)
-    stored = (
-        entity.model.objects.filter(connection=connection, cw_id=cw_id)
-        .values_list("cw_updated_at", flat=True)
-        .first()
+        for row in page
+    ]
+    objs = {obj.id: obj for obj in map(entity.parse, items) if obj.id in cw_ids}
+    outcomes = {cw_id: GONE for cw_id in cw_ids if cw_id not in objs}
+    if outcomes:
+        _mark_deleted(connection, entity, list(outcomes))
+    stored = dict(
+        entity.model.objects.filter(
+            connection=connection, cw_id__in=list(objs)
+        ).values_list("cw_id", "cw_updated_at")
     )
-    if stored and obj.updated_at and obj.updated_at < stored:
-        return Outcome("stale", "The stored copy is newer than ConnectWise's.")
-    for parent, parent_id in _parents(entity, obj):
-        if not _stored(connection, parent, parent_id):
-            _refresh(client, connection, parent, parent_id)
-    values = entity.to_fields(obj, _maps(connection, entity))
-    values["cw_updated_at"] = obj.updated_at
-    values["raw"] = obj.raw
+    for cw_id, obj in list(objs.items()):
+        known = stored.get(cw_id)
+        if known and obj.updated_at and obj.updated_at < known:
+            outcomes[cw_id] = STALE
+            del objs[cw_id]
+    if objs:
+        _bring_parents(client, connection, entity, objs.values())
+        outcomes.update(_store(connection, entity, objs))
+    return outcomes
+
+
+def _mark_deleted(connection, entity, cw_ids):
+    marked = entity.model.objects.filter(
+        connection=connection, cw_id__in=cw_ids, deleted_at__isnull=True
+    ).update(deleted_at=timezone.now())
+    log.info(
+        "records gone from connectwise",
+        extra=_fields(connection, entity, cw_ids[0], count=len(cw_ids), marked=marked),
+    )
+
+
+def _bring_parents(client, connection, entity, objs):
+    """Companies and contacts the records point at but Super IT has not
+    stored yet come first, so the records link to them."""
+    missing = {}
+    for obj in objs:
+        for parent, parent_id in _parents(entity, obj):
+            if not _stored(connection, parent, parent_id):
+                missing.setdefault(parent.name, (parent, set()))[1].add(parent_id)
+    # Companies before contacts: a new contact may belong to a new company.
+    for name in ("companies", "contacts"):
+        if name in missing:
+            parent, ids = missing[name]
+            _refresh(client, connection, parent, sorted(ids))
+
+
+def _store(connection, entity, objs):
+    maps = _maps(connection, entity)
+    rows = {}
+    for cw_id, obj in objs.items():
+        values = entity.to_fields(obj, maps)
+        values["cw_updated_at"] = obj.updated_at
+        values["raw"] = obj.raw
+        rows[cw_id] = values
     with transaction.atomic():
-        counts = upsert_page(entity, connection, {obj.id: values})
+        counts = upsert_page(entity, connection, rows)
         if counts.created:
             # Only a new row can be what others have been waiting for.
             waiting = links.waiting_links(connection, entity)
-            links.link_waiting_rows(connection, entity, [obj.id], waiting)
+            links.link_waiting_rows(connection, entity, list(rows), waiting)
         if counts.updated:
-            links.copy_names(connection, entity, [obj.id])
-    if counts.refused:
-        return Outcome("failed", counts.refused[obj.id])
-    log.info("record refreshed", extra=_fields(connection, entity, cw_id))
-    return Outcome("processed")
+            links.copy_names(connection, entity, list(rows))
+    log.info(
+        "records refreshed",
+        extra=_fields(connection, entity, next(iter(rows)), count=len(rows)),
+    )
+    return {
+        cw_id: Outcome("failed", counts.refused[cw_id])
+        if cw_id in counts.refused
+        else DONE
+        for cw_id in rows
+    }
 
 
 def _parents(entity, obj):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from connectwise.errors import ConnectWiseError, is_transient
 from psa.models import Connection
-from sync.refresh import refresh_record
+from sync.refresh import refresh_records
 from webhooks.models import WebhookEvent
 from webhooks.queueing import queue_event
 
@@ -18,45 +18,61 @@ log = logging.getLogger(__name__)
 
 # A claim older than this belonged to a worker that died.
 CLAIM_SECONDS = 300
+# Callbacks one task takes at once (one ConnectWise page of ids).
+BATCH = 200
 
 
 @shared_task(acks_late=True, time_limit=120)
 def process_event(event_id):
     event = WebhookEvent.objects.filter(pk=event_id).first()
     if event is None or event.status != WebhookEvent.RECEIVED:
+        return  # already taken with an earlier one
+    claimed = _claim_waiting(event.connection_id)
+    events = list(claimed)
+    if not events:
         return
-    claimed = _claim_record(event)
-    if not claimed.exists():
-        return  # another worker is refreshing this record
     connection = event.connection
     if connection.status != Connection.ACTIVE:
         _settle(claimed, WebhookEvent.NOT_HANDLED, "The connection is not active.")
         return
-    try:
-        outcome = refresh_record(connection, event.entity_type, event.cw_id)
-    except ConnectWiseError as error:
-        if is_transient(error):
-            # Back in line; the sweeper sends it again.
-            claimed.update(status=WebhookEvent.RECEIVED, claim=None, queued_at=None)
-            log.warning("callback refresh postponed", extra=_fields(event))
-            return
-        _settle(claimed, WebhookEvent.FAILED, error.message)
-        return
-    _settle(claimed, outcome.status, outcome.detail)
+    by_type = {}
+    for each in events:
+        by_type.setdefault(each.entity_type, set()).add(each.cw_id)
+    for callback_type, cw_ids in by_type.items():
+        of_type = claimed.filter(entity_type=callback_type)
+        try:
+            outcomes = refresh_records(connection, callback_type, cw_ids)
+        except ConnectWiseError as error:
+            if is_transient(error):
+                # Back in line; the sweeper sends them again.
+                of_type.update(status=WebhookEvent.RECEIVED, claim=None, queued_at=None)
+                log.warning("callback refresh postponed", extra=_fields(event))
+                continue
+            _settle(of_type, WebhookEvent.FAILED, error.message)
+            continue
+        for outcome, ids in _grouped(outcomes).items():
+            _settle(of_type.filter(cw_id__in=ids), outcome.status, outcome.detail)
 
 
-def _claim_record(event):
-    """Every waiting callback of the event's record, taken together: a burst
-    for one ticket costs one read of it."""
+def _claim_waiting(connection_id):
+    """The connection's waiting callbacks, taken together (up to BATCH):
+    a burst costs one read per type, however many records it names."""
     claim = uuid.uuid4()
-    WebhookEvent.objects.filter(
-        connection_id=event.connection_id,
-        entity_type=event.entity_type,
-        cw_id=event.cw_id,
-        status=WebhookEvent.RECEIVED,
-        received_at__lte=timezone.now(),
-    ).update(status=WebhookEvent.PROCESSING, claim=claim, claimed_at=timezone.now())
+    waiting = WebhookEvent.objects.filter(
+        connection_id=connection_id, status=WebhookEvent.RECEIVED
+    ).order_by("received_at", "pk")
+    ids = list(waiting.values_list("pk", flat=True)[:BATCH])
+    WebhookEvent.objects.filter(pk__in=ids, status=WebhookEvent.RECEIVED).update(
+        status=WebhookEvent.PROCESSING, claim=claim, claimed_at=timezone.now()
+    )
     return WebhookEvent.objects.filter(claim=claim, status=WebhookEvent.PROCESSING)
+
+
+def _grouped(outcomes):
+    grouped = {}
+    for cw_id, outcome in outcomes.items():
+        grouped.setdefault(outcome, []).append(cw_id)
+    return grouped
 
 
 def _settle(claimed, status, reason):

@@ -105,13 +105,36 @@ def test_a_burst_for_one_ticket_costs_one_read(setup):
     ticket = next(iter(sb.data.tickets()))
     sb.data.update("tickets", ticket["id"], summary="Third change")
     events = [_deliver(endpoint, "updated", "ticket", ticket["id"]) for _ in range(5)]
-    path = f"service/tickets/{ticket['id']}"
-    before = sb.requests_by_path.get(path, 0)
+    before = sb.requests_by_path.get("service/tickets", 0)
     for event in events:
         process_event(event.pk)
-    assert sb.requests_by_path.get(path, 0) - before == 1
+    assert sb.requests_by_path.get("service/tickets", 0) - before == 1
     statuses = set(WebhookEvent.objects.values_list("status", flat=True))
     assert statuses == {WebhookEvent.PROCESSED}
+
+
+def test_a_burst_over_many_records_costs_one_read_per_type(setup):
+    connection, endpoint, sb = setup
+    tickets = [t["id"] for t in sb.data.tickets()][:30]
+    for cw_id in tickets:
+        sb.data.update("tickets", cw_id, summary=f"Burst {cw_id}")
+    sb.data.delete("tickets", tickets[0])
+    events = [_deliver(endpoint, "updated", "ticket", cw_id) for cw_id in tickets]
+    before = sb.requests_by_path.get("service/tickets", 0)
+    process_event(events[0].pk)
+    assert sb.requests_by_path.get("service/tickets", 0) - before == 1
+    for event in events[1:]:
+        process_event(event.pk)  # already settled: nothing more is read
+    assert sb.requests_by_path.get("service/tickets", 0) - before == 1
+    summaries = dict(
+        Ticket.objects.filter(connection=connection, cw_id__in=tickets[1:]).values_list(
+            "cw_id", "summary"
+        )
+    )
+    assert summaries == {cw_id: f"Burst {cw_id}" for cw_id in tickets[1:]}
+    gone = WebhookEvent.objects.get(cw_id=tickets[0])
+    assert gone.status == WebhookEvent.DELETED
+    assert WebhookEvent.objects.filter(status=WebhookEvent.PROCESSED).count() == 29
 
 
 def test_duplicate_and_out_of_order_deliveries_end_in_the_latest_state(setup):
