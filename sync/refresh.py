@@ -36,10 +36,6 @@ STALE = Outcome("stale", "The stored copy is newer than ConnectWise's.")
 GONE = Outcome("deleted", "ConnectWise no longer has this record.")
 
 
-def refresh_record(connection, callback_type, cw_id):
-    return refresh_records(connection, callback_type, [cw_id])[cw_id]
-
-
 def refresh_records(connection, callback_type, cw_ids):
     """Bring several records of one type up to date in one read (``id in
     (...)``), as a burst of callbacks asks. Returns an Outcome per id."""

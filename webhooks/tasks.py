@@ -28,16 +28,16 @@ def process_event(event_id):
     if event is None or event.status != WebhookEvent.RECEIVED:
         return  # already taken with an earlier one
     claimed = _claim_waiting(event.connection_id)
-    events = list(claimed)
-    if not events:
+    records = list(claimed.values_list("entity_type", "cw_id"))
+    if not records:
         return
     connection = event.connection
     if connection.status != Connection.ACTIVE:
         _settle(claimed, WebhookEvent.NOT_HANDLED, "The connection is not active.")
         return
     by_type = {}
-    for each in events:
-        by_type.setdefault(each.entity_type, set()).add(each.cw_id)
+    for callback_type, cw_id in records:
+        by_type.setdefault(callback_type, set()).add(cw_id)
     for callback_type, cw_ids in by_type.items():
         of_type = claimed.filter(entity_type=callback_type)
         try:
