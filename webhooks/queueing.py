@@ -7,12 +7,20 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 
-def queue_event(event_id):
+def queue_event(event_id, connection_id=None):
     """Send the event's refresh to the workers. When the broker cannot be
-    reached the event stays "received" and the sweeper sends it later."""
+    reached the event stays "received" and the sweeper sends it later.
+
+    With ``connection_id``, nothing is sent while an earlier callback of the
+    connection is still waiting with its task on the way: that task takes
+    every waiting callback of the connection, this one included (it was
+    committed before the check). Under load this saves a task per callback.
+    """
     from webhooks.models import WebhookEvent
     from webhooks.tasks import process_event
 
+    if connection_id is not None and _task_on_the_way(event_id, connection_id):
+        return True
     try:
         # No retries here: a callback is answered at once; a broker that
         # cannot be reached fails fast (its connect timeout is
@@ -28,3 +36,14 @@ def queue_event(event_id):
         WebhookEvent.objects.filter(pk=event_id).update(queued_at=None)
         return False
     return True
+
+
+def _task_on_the_way(event_id, connection_id):
+    from webhooks.models import WebhookEvent
+
+    return WebhookEvent.objects.filter(
+        connection_id=connection_id,
+        status=WebhookEvent.RECEIVED,
+        queued_at__isnull=False,
+        pk__lt=event_id,
+    ).exists()

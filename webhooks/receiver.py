@@ -90,7 +90,9 @@ def _receive(request, public_id):
     with transaction.atomic():
         event.save()
         if waiting:
-            transaction.on_commit(lambda: queue_event(event.pk))
+            transaction.on_commit(
+                lambda: queue_event(event.pk, connection_id=event.connection_id)
+            )
     log.info("callback stored", extra=_fields(event))
     return _answer(202, "Accepted.", event=event.pk)
 

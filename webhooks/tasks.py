@@ -52,6 +52,23 @@ def process_event(event_id):
             continue
         for outcome, ids in _grouped(outcomes).items():
             _settle(of_type.filter(cw_id__in=ids), outcome.status, outcome.detail)
+    _queue_the_rest(event.connection_id)
+
+
+def _queue_the_rest(connection_id):
+    """Callbacks that came while this batch was read (or did not fit in it)
+    may have left the sending to this task: send the next one. Callbacks
+    put back after a ConnectWise fault carry no queued mark; the sweeper
+    sends those later, so a failing ConnectWise is not asked in a loop."""
+    waiting = WebhookEvent.objects.filter(
+        connection_id=connection_id,
+        status=WebhookEvent.RECEIVED,
+        queued_at__isnull=False,
+    )
+    first = waiting.order_by("received_at", "pk").values_list("pk", flat=True)
+    first = first.first()
+    if first is not None:
+        queue_event(first)
 
 
 def _claim_waiting(connection_id):

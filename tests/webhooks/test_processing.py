@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from psa.models import Company, Contact, Ticket
 from tests.conftest import sandbox_connection
@@ -192,3 +193,37 @@ def test_a_renamed_company_is_renamed_on_its_tickets(setup):
     _process(_deliver(endpoint, "updated", "company", ticket.company.cw_id))
     ticket.refresh_from_db()
     assert ticket.company_name == "Renamed Holdings"
+
+
+def test_a_callback_behind_a_waiting_one_rides_on_its_task(
+    setup, monkeypatch, django_capture_on_commit_callbacks
+):
+    connection, endpoint, sb = setup
+    sent = []
+    monkeypatch.setattr(
+        process_event, "apply_async", lambda args, **kw: sent.append(args[0])
+    )
+    tickets = [t["id"] for t in sb.data.tickets()][:3]
+    for cw_id in tickets:
+        with django_capture_on_commit_callbacks(execute=True):
+            _deliver(endpoint, "updated", "ticket", cw_id)
+    # Only the first is sent: the others wait for the same task.
+    assert len(sent) == 1
+    process_event(sent[0])
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {
+        WebhookEvent.PROCESSED
+    }
+    # One arriving while that task ran is sent by the task when it ends.
+    late = WebhookEvent.objects.create(
+        tenant=connection.tenant,
+        endpoint=endpoint,
+        connection=connection,
+        action="updated",
+        entity_type="ticket",
+        cw_id=tickets[0],
+        queued_at=timezone.now(),
+    )
+    from webhooks.tasks import _queue_the_rest
+
+    _queue_the_rest(connection.pk)
+    assert sent[-1] == late.pk
