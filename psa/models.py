@@ -76,6 +76,17 @@ class Connection(models.Model):
 # writing them. Django still applies on_delete.
 
 
+def waiting_for(fk, cw_field, name):
+    """An index of the rows still waiting for the row ``cw_field`` names
+    (sync.links links them when it arrives): partial, so the rows already
+    linked, nearly all of them, cost it nothing to write."""
+    return models.Index(
+        fields=["connection", cw_field],
+        name=name,
+        condition=models.Q(**{f"{fk}__isnull": True}),
+    )
+
+
 class CWEntity(models.Model):
     """Columns every row copied from ConnectWise carries."""
 
@@ -148,7 +159,9 @@ class Contact(CWEntity):
 
     class Meta(CWEntity.Meta):
         ordering = ["last_name", "first_name", "pk"]
-        indexes = [models.Index(fields=["connection", "cw_company_id"])]
+        # Partial: only rows still waiting for their company are looked up
+        # by it, and other rows then cost the index nothing.
+        indexes = [waiting_for("company", "cw_company_id", "psa_contact_wait_co")]
 
     def __str__(self):
         return self.full_name
@@ -307,8 +320,8 @@ class Ticket(CWEntity):
         ordering = ["-cw_updated_at", "-pk"]
         indexes = [
             models.Index(fields=["tenant", "-cw_updated_at", "-id"]),
-            models.Index(fields=["connection", "cw_company_id"]),
-            models.Index(fields=["connection", "cw_contact_id"]),
+            waiting_for("company", "cw_company_id", "psa_ticket_wait_co"),
+            waiting_for("contact", "cw_contact_id", "psa_ticket_wait_ct"),
         ]
 
     def __str__(self):
@@ -337,7 +350,7 @@ class Configuration(CWEntity):
 
     class Meta(CWEntity.Meta):
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["connection", "cw_company_id"])]
+        indexes = [waiting_for("company", "cw_company_id", "psa_config_wait_co")]
 
     def __str__(self):
         return self.name
@@ -421,7 +434,7 @@ class TimeEntry(CWEntity):
 
     class Meta(CWEntity.Meta):
         ordering = ["time_start", "cw_id"]
-        indexes = [models.Index(fields=["connection", "cw_charge_to_id"])]
+        indexes = [waiting_for("ticket", "cw_charge_to_id", "psa_time_wait_ticket")]
         verbose_name_plural = "time entries"
 
     def __str__(self):
