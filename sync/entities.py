@@ -35,7 +35,8 @@ class Entity:
     # Maps this entity's rows need: {"company": Company, ...}.
     needs: dict = field(default_factory=dict)
     # Rows of other entities that point at this one by ConnectWise id and
-    # are linked once it arrives: (model, foreign key, ConnectWise id field).
+    # are linked once it arrives: (model, foreign key, ConnectWise id field),
+    # optionally with a filter such rows must pass ({field: value}).
     links: tuple = ()
     # Names other rows copy from this one, kept current when it changes:
     # (model, foreign key, their field, our field).
@@ -233,7 +234,8 @@ TICKETS = Entity(
     },
     links=(
         (TicketNote, "ticket", "cw_ticket_id"),
-        (TimeEntry, "ticket", "cw_charge_to_id"),
+        # Time charged to a project or a charge code names no ticket.
+        (TimeEntry, "ticket", "cw_charge_to_id", {"charge_to_type": "ServiceTicket"}),
     ),
 )
 

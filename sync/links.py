@@ -5,27 +5,31 @@ from django.db.models import OuterRef, Subquery
 
 def waiting_links(connection, entity):
     """The links of ``entity`` that some row is waiting for; the others cost
-    nothing per page."""
-    return [
-        (model, fk, cw_field)
-        for model, fk, cw_field in entity.links
+    nothing per page. A link is (model, foreign key, ConnectWise id field)
+    and may add the filter a row must pass to be linked at all."""
+    found = []
+    for link in entity.links:
+        model, fk, cw_field, only = (*link, {})[:4]
         if model.objects.filter(
             connection=connection,
             **{f"{fk}__isnull": True, f"{cw_field}__isnull": False},
-        ).exists()
-    ]
+            **only,
+        ).exists():
+            found.append((model, fk, cw_field, only))
+    return found
 
 
 def link_waiting_rows(connection, entity, cw_ids, links):
     """Link rows that arrived before the row they point at (a ticket synced
     before its company, contact, board, ...)."""
-    for model, fk, cw_field in links:
+    for model, fk, cw_field, only in links:
         found = entity.model.objects.filter(
             connection=connection, cw_id=OuterRef(cw_field)
         ).values("pk")[:1]
         model.objects.filter(
             connection=connection,
             **{f"{fk}__isnull": True, f"{cw_field}__in": cw_ids},
+            **only,
         ).update(**{fk: Subquery(found)})
 
 
