@@ -167,7 +167,9 @@ class SyncEngine:
         self._finish_stage(stage.name)
 
     def _store_stage(self, stage, after_id):
-        maps = self._load_maps(stage.entity)
+        # A catch-up meets few rows: it looks up the ids each page names
+        # instead of loading every id of the tables it points at.
+        maps = None if stage.mode == SINCE else self._load_maps(stage.entity)
         self.waiting = links.waiting_links(self.connection, stage.entity)
         # Read upwards by id into an empty table, no page can meet a stored
         # row, so pages need not look first.
@@ -179,8 +181,9 @@ class SyncEngine:
             return
         where = self._conditions(stage)
         # Pages are parsed in the reading thread too, so the next page is
-        # ready while the database writes this one.
-        parse = partial(_with_parsed, stage.entity, maps)
+        # ready while the database writes this one (a catch-up's, whose ids
+        # are looked up per page, in this thread).
+        parse = _unparsed if maps is None else partial(_with_parsed, stage.entity, maps)
         for items, parsed in self._prefetched(
             stage.entity.path, after_id, where, prepare=parse
         ):
@@ -298,6 +301,21 @@ class SyncEngine:
                 ask()
                 yield page
 
+    def _page_maps(self, entity, items):
+        """The id maps a page needs, with only the ids its rows name."""
+        wanted = {name: _Wanted() for name in entity.needs}
+        _parse(entity, wanted, items)
+        return {
+            name: dict(
+                model.objects.filter(
+                    connection=self.connection, cw_id__in=wanted[name].ids
+                ).values_list("cw_id", "pk")
+            )
+            if wanted[name].ids
+            else {}
+            for name, model in entity.needs.items()
+        }
+
     def _load_maps(self, entity):
         return {name: self._map(model) for name, model in entity.needs.items()}
 
@@ -313,6 +331,8 @@ class SyncEngine:
 
     def _store_page(self, stage, maps, items, parsed=None):
         entity = stage.entity
+        if parsed is None and maps is None:
+            maps = self._page_maps(entity, items)
         rows, problems = parsed or _parse(entity, maps, items)
         for item, reason in problems:
             self._warn(entity, item, reason)
@@ -429,6 +449,19 @@ class SyncEngine:
         leases.after_failure(self.run)
 
 
+class _Wanted:
+    """Stands in for an id map while a page is parsed, noting the ids asked
+    for."""
+
+    def __init__(self):
+        self.ids = set()
+
+    def get(self, cw_id, default=None):
+        if cw_id is not None:
+            self.ids.add(cw_id)
+        return default
+
+
 def _whole_ids(items):
     for item in items:
         value = item.get("id") if isinstance(item, dict) else None
@@ -459,3 +492,7 @@ def _parse(entity, maps, items):
 
 def _with_parsed(entity, maps, items):
     return items, _parse(entity, maps, items)
+
+
+def _unparsed(items):
+    return items, None

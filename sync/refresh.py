@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connectwise import conditions
+from connectwise.errors import BadResponse, ConnectWiseError, is_transient
 from psa.clients import client_for
 from sync import links
 from sync.entities import COMPANIES, CONTACTS, TICKETS
@@ -52,10 +53,12 @@ def _refresh(client, connection, entity, cw_ids):
         )
         for row in page
     ]
-    objs = {obj.id: obj for obj in map(entity.parse, items) if obj.id in cw_ids}
-    outcomes = {cw_id: GONE for cw_id in cw_ids if cw_id not in objs}
-    if outcomes:
-        _mark_deleted(connection, entity, list(outcomes))
+    objs, outcomes = _parsed(entity, items, cw_ids)
+    answered = objs.keys() | outcomes.keys()
+    outcomes.update({cw_id: GONE for cw_id in cw_ids if cw_id not in answered})
+    gone = [cw_id for cw_id, outcome in outcomes.items() if outcome is GONE]
+    if gone:
+        _mark_deleted(connection, entity, gone)
     stored = dict(
         entity.model.objects.filter(
             connection=connection, cw_id__in=list(objs)
@@ -70,6 +73,25 @@ def _refresh(client, connection, entity, cw_ids):
         _bring_parents(client, connection, entity, objs.values())
         outcomes.update(_store(connection, entity, objs))
     return outcomes
+
+
+def _parsed(entity, items, cw_ids):
+    """The records asked for, parsed; one that does not parse fails alone,
+    with the reason, and its neighbours go on."""
+    objs, failed = {}, {}
+    wanted = set(cw_ids)
+    for item in items:
+        cw_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            obj = entity.parse(item)
+        except (BadResponse, TypeError, ValueError) as error:
+            if cw_id in wanted:
+                reason = getattr(error, "detail", None) or str(error)
+                failed[cw_id] = Outcome("failed", f"Record could not be read: {reason}")
+            continue
+        if obj.id in wanted:
+            objs[obj.id] = obj
+    return objs, failed
 
 
 def _mark_deleted(connection, entity, cw_ids):
@@ -94,7 +116,16 @@ def _bring_parents(client, connection, entity, objs):
     for name in ("companies", "contacts"):
         if name in missing:
             parent, ids = missing[name]
-            _refresh(client, connection, parent, sorted(ids))
+            try:
+                _refresh(client, connection, parent, sorted(ids))
+            except ConnectWiseError as error:
+                if is_transient(error):
+                    raise
+                # The records go in anyway, their link left waiting.
+                log.warning(
+                    "parents not read",
+                    extra=_fields(connection, parent, min(ids), code=error.code),
+                )
 
 
 def _store(connection, entity, objs):
@@ -106,7 +137,7 @@ def _store(connection, entity, objs):
         values["raw"] = obj.raw
         rows[cw_id] = values
     with transaction.atomic():
-        counts = upsert_page(entity, connection, rows)
+        counts = upsert_page(entity, connection, rows, same_time_too=True)
         if counts.created:
             # Only a new row can be what others have been waiting for.
             waiting = links.waiting_links(connection, entity)

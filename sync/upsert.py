@@ -26,13 +26,16 @@ class PageCounts:
     refused: dict = field(default_factory=dict)
 
 
-def upsert_page(entity, conn, rows, table_was_empty=False):
+def upsert_page(entity, conn, rows, table_was_empty=False, same_time_too=False):
     """Insert new rows and update changed ones; leave unchanged rows alone.
 
     ``rows`` maps a ConnectWise id to the model's field values. A row is
     unchanged when ConnectWise's lastUpdated is the one stored and the row is
     not marked deleted, so a second sync of the same data writes nothing.
     ``table_was_empty`` (a first sync reading ids upwards) skips looking.
+    ``same_time_too`` writes rows whose lastUpdated equals the stored one:
+    it has whole seconds, so two edits in one second carry the same stamp,
+    and a callback's refresh, told something changed, writes what it read.
     """
     known = {}
     if not table_was_empty:
@@ -48,7 +51,7 @@ def upsert_page(entity, conn, rows, table_was_empty=False):
         previous = known.get(cw_id)
         if previous is None:
             counts.created += 1
-        elif previous == (values["cw_updated_at"], None):
+        elif previous == (values["cw_updated_at"], None) and not same_time_too:
             counts.unchanged += 1
             continue
         else:

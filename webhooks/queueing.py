@@ -11,10 +11,11 @@ def queue_event(event_id, connection_id=None):
     """Send the event's refresh to the workers. When the broker cannot be
     reached the event stays "received" and the sweeper sends it later.
 
-    With ``connection_id``, nothing is sent while an earlier callback of the
-    connection is still waiting with its task on the way: that task takes
-    every waiting callback of the connection, this one included (it was
-    committed before the check). Under load this saves a task per callback.
+    With ``connection_id``, nothing is sent while a task will take this one
+    anyway: one at work on the connection sends the next waiting callback
+    when it is done, and one on its way takes every waiting callback of the
+    connection, this one included (it was committed before the check).
+    Under load this saves a task per callback.
     """
     from webhooks.models import WebhookEvent
     from webhooks.tasks import process_event
@@ -39,11 +40,14 @@ def queue_event(event_id, connection_id=None):
 
 
 def _task_on_the_way(event_id, connection_id):
+    """A task will take this callback: one is at work on the connection (it
+    sends the next when done), or an earlier callback waits for its own."""
+    from django.db.models import Q
+
     from webhooks.models import WebhookEvent
 
     return WebhookEvent.objects.filter(
+        Q(status=WebhookEvent.PROCESSING)
+        | Q(status=WebhookEvent.RECEIVED, queued_at__isnull=False, pk__lt=event_id),
         connection_id=connection_id,
-        status=WebhookEvent.RECEIVED,
-        queued_at__isnull=False,
-        pk__lt=event_id,
     ).exists()

@@ -227,3 +227,130 @@ def test_a_callback_behind_a_waiting_one_rides_on_its_task(
 
     _queue_the_rest(connection.pk)
     assert sent[-1] == late.pk
+
+
+def test_two_edits_in_the_same_second_both_arrive(setup):
+    connection, endpoint, sb = setup
+    ticket = next(iter(sb.data.tickets()))
+    sb.data.update("tickets", ticket["id"], summary="First edit")
+    _process(_deliver(endpoint, "updated", "ticket", ticket["id"]))
+    stamp = Ticket.objects.get(connection=connection, cw_id=ticket["id"]).cw_updated_at
+    sb.data.update("tickets", ticket["id"], summary="Second edit")
+    _process(_deliver(endpoint, "updated", "ticket", ticket["id"]))
+    stored = Ticket.objects.get(connection=connection, cw_id=ticket["id"])
+    assert stored.summary == "Second edit"
+    assert stored.cw_updated_at >= stamp
+
+
+def test_one_task_works_on_a_connection_at_a_time(setup):
+    from datetime import timedelta
+
+    from webhooks.tasks import CLAIM_SECONDS, _claim_waiting
+
+    connection, endpoint, sb = setup
+    first, second = (
+        _deliver(endpoint, "updated", "ticket", cw_id)
+        for cw_id in [t["id"] for t in sb.data.tickets()][:2]
+    )
+    claimed = _claim_waiting(connection.pk)
+    assert set(claimed.values_list("pk", flat=True)) == {first.pk, second.pk}
+    third = _deliver(endpoint, "updated", "ticket", first.cw_id)
+    assert _claim_waiting(connection.pk) is None  # the first task is at work
+    # A claim that outlived CLAIM_SECONDS belonged to a worker that died.
+    claimed.update(claimed_at=timezone.now() - timedelta(seconds=CLAIM_SECONDS + 1))
+    assert list(_claim_waiting(connection.pk).values_list("pk", flat=True)) == [
+        third.pk
+    ]
+
+
+def test_a_record_that_does_not_parse_fails_alone(setup, monkeypatch):
+    from sync import refresh
+
+    connection, endpoint, sb = setup
+    tickets = [t["id"] for t in sb.data.tickets()][:3]
+    for cw_id in tickets:
+        sb.data.update("tickets", cw_id, summary=f"Now {cw_id}")
+    real_parse = refresh.TICKETS.parse
+
+    def parse(item):
+        if item["id"] == tickets[1]:
+            raise ValueError("summary is not text")
+        return real_parse(item)
+
+    monkeypatch.setattr(refresh, "BY_TYPE", {**refresh.BY_TYPE})
+    monkeypatch.setitem(
+        refresh.BY_TYPE,
+        "ticket",
+        __import__("dataclasses").replace(refresh.TICKETS, parse=parse),
+    )
+    events = [_deliver(endpoint, "updated", "ticket", cw_id) for cw_id in tickets]
+    process_event(events[0].pk)
+    outcome = dict(WebhookEvent.objects.values_list("cw_id", "status"))
+    assert outcome == {
+        tickets[0]: WebhookEvent.PROCESSED,
+        tickets[1]: WebhookEvent.FAILED,
+        tickets[2]: WebhookEvent.PROCESSED,
+    }
+    assert "summary is not text" in WebhookEvent.objects.get(cw_id=tickets[1]).reason
+    assert Ticket.objects.get(connection=connection, cw_id=tickets[2]).summary == (
+        f"Now {tickets[2]}"
+    )
+
+
+def test_an_unknown_type_or_a_crash_settles_rather_than_sticking(setup, monkeypatch):
+    from sync import refresh
+    from webhooks import tasks
+
+    connection, endpoint, sb = setup
+    ticket_id = next(iter(sb.data.tickets()))["id"]
+    odd = WebhookEvent.objects.create(
+        tenant=connection.tenant,
+        endpoint=endpoint,
+        connection=connection,
+        action="updated",
+        entity_type="widget",
+        cw_id=1,
+        queued_at=timezone.now(),
+    )
+    event = _deliver(endpoint, "updated", "ticket", ticket_id)
+
+    def crash(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(tasks, "refresh_records", crash)
+    sent = []
+    monkeypatch.setattr(tasks, "queue_event", sent.append)
+    process_event(odd.pk)
+    assert WebhookEvent.objects.get(pk=odd.pk).status == WebhookEvent.NOT_HANDLED
+    failed = WebhookEvent.objects.get(pk=event.pk)
+    assert failed.status == WebhookEvent.FAILED and "unexpected" in failed.reason
+    later = _deliver(endpoint, "updated", "ticket", ticket_id)
+    monkeypatch.setattr(tasks, "refresh_records", refresh.refresh_records)
+    process_event(later.pk)
+    assert WebhookEvent.objects.get(pk=later.pk).status == WebhookEvent.PROCESSED
+    assert sent == []  # nothing was put back to crash again
+
+
+def test_a_parent_the_api_member_may_not_read_leaves_its_link_waiting(
+    world_a, allow_sandbox
+):
+    from connectwise.sandbox import Sandbox
+    from tests.sync.helpers import sync_now
+
+    with Sandbox(companies=4, contacts=10, tickets=12, seed=4) as sb:
+        allow_sandbox(sb)
+        connection = sandbox_connection(world_a, sb)
+        sync_now(connection, "companies")
+        sync_now(connection, "tickets")
+        endpoint = endpoint_for(connection, require_signature=False)
+        ticket = next(t for t in sb.data.tickets() if t.get("contact"))
+        Contact.objects.filter(
+            connection=connection, cw_id=ticket["contact"]["id"]
+        ).delete()
+        sb.data.update("tickets", ticket["id"], summary="Still stored")
+        sb.denied = ("company/contacts",)
+        event = _process(_deliver(endpoint, "updated", "ticket", ticket["id"]))
+    assert event.status == WebhookEvent.PROCESSED, event.reason
+    stored = Ticket.objects.get(connection=connection, cw_id=ticket["id"])
+    assert stored.summary == "Still stored" and stored.contact_id is None
+    assert stored.cw_contact_id == ticket["contact"]["id"]
