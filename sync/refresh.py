@@ -1,9 +1,10 @@
-"""Bring one record up to date from ConnectWise, on a callback's word.
+"""Bring records up to date from ConnectWise, on callbacks' word.
 
-The callback only says which record changed; the record is read again
-through the API, which is the truth. A copy older than the stored one is
-left alone; a record ConnectWise no longer has is marked deleted. A ticket
-or contact whose company (or contact) is not stored yet brings it along.
+A callback only says which record changed; the records are read again
+through the API, which is the truth, several at a time (``id in (...)``).
+A copy older than the stored one is left alone; a record ConnectWise no
+longer has is marked deleted. Tickets or contacts whose company (or
+contact) is not stored yet bring it along.
 """
 
 import logging
