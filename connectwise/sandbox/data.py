@@ -18,6 +18,7 @@ from .children import ChildCollection
 from .collection import GeneratedCollection, StaticCollection
 from .layout import IdLayout, mix, time_layout
 from .refs import RefCache
+from .schedule import ScheduleEntries
 from .spread import spread
 
 DEFAULT_ROOT = "http://127.0.0.1:0/v2025_1/apis/3.0"
@@ -54,6 +55,7 @@ class Dataset(DatasetChanges):
         self._contact_identity = lru_cache(16384)(self._base_contact_identity)
         configurations = 2 * companies if configurations is None else configurations
         self._add_children(companies, tickets, configurations)
+        self.schedule_entries = ScheduleEntries(self._lock)
 
     def _add_children(self, companies: int, tickets: int, configurations: int):
         seed = self.seed
@@ -119,6 +121,8 @@ class Dataset(DatasetChanges):
         }
         if name in static:
             return StaticCollection(*static[name])
+        if name == "schedule_entries":
+            return self.schedule_entries
         return self.generated(name)
 
     def generated(self, name: str):

@@ -43,15 +43,17 @@ def not_found(label: str, row_id) -> ApiError:
 
 
 def bad_query(error: QueryError, resource: str) -> ApiError:
-    item = {
-        "code": error.code,
-        "message": str(error),
-        "resource": resource,
-        "field": error.field,
-    }
+    return invalid_object(
+        resource, error.code, str(error), error.field, f"query is invalid: {error}"
+    )
+
+
+def invalid_object(resource, code, message, field, summary="object is invalid"):
+    """ConnectWise's 400 body: InvalidObject with the one problem found."""
+    item = {"code": code, "message": message, "resource": resource, "field": field}
     body = {
         "code": "InvalidObject",
-        "message": f"{resource} query is invalid: {error}",
+        "message": f"{resource} {summary}",
         "errors": [item],
     }
     return ApiError(400, body)

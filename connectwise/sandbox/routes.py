@@ -16,6 +16,7 @@ COLLECTIONS = {
     "system/members": "members",
     "service/priorities": "priorities",
     "time/entries": "time_entries",
+    "schedule/entries": "schedule_entries",
 }
 CALLBACKS = "system/callbacks"
 STATUSES = re.compile(r"^service/boards/([^/]+)/statuses(?:/([^/]+))?$")

@@ -1,15 +1,17 @@
 """Answer one authenticated API write: POST, PUT, PATCH or DELETE.
 
-Writable here: /system/callbacks (create, replace, patch, delete) and a
-JSON-Patch PATCH of one ticket, company or contact. A record PATCH posts
-the "updated" callbacks in the API member's name. Anything else is 405.
+Writable here: /system/callbacks (create, replace, patch, delete), a
+JSON-Patch PATCH of one ticket, company or contact, and the POSTs that add
+to a ticket (child_writes.py: /service/tickets/{id}/notes, /time/entries,
+/schedule/entries). A record PATCH or a ticket addition posts the
+"updated" callbacks in the API member's name. Anything else is 405.
 """
 
 import re
 
 import orjson
 
-from . import json_patch
+from . import child_writes, json_patch
 from .changes import CHANGED_BY, TICKET_REFS
 from .errors import ApiError, not_found
 
@@ -30,6 +32,10 @@ def answer(sandbox, method: str, resource: str, raw: bytes) -> tuple:
     callbacks = CALLBACKS.match(resource)
     if callbacks:
         return _callbacks(sandbox.callbacks.entries, method, callbacks.group(1), raw)
+    if child_writes.owns(resource):
+        if method == "POST":
+            return child_writes.answer(sandbox, resource, _json(raw))
+        return _unsupported(method, "GET, POST")
     record = RECORD.match(resource)
     if record and method == "PATCH":
         kind, row_id = RECORDS[record.group(1)], int(record.group(2))

@@ -27,3 +27,16 @@ def api_client(sb, **overrides) -> httpx.Client:
 def client(sandbox):
     with api_client(sandbox) as http:
         yield http
+
+
+@pytest.fixture
+def sb():
+    """A small sandbox of the test's own, for tests that write to it."""
+    with Sandbox(companies=4, contacts=8, tickets=10, seed=5) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def api(sb):
+    with api_client(sb) as client:
+        yield client

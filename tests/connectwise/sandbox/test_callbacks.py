@@ -1,25 +1,11 @@
 """/system/callbacks: registering, reading, changing and removing entries."""
 
-import pytest
-
 from connectwise.sandbox import Sandbox
 
 from ..cwfakes import sample
 from .conftest import api_client
 
 URL = "https://superit.example/webhooks/connectwise/7c1e/?secret=s&id="
-
-
-@pytest.fixture
-def sb():
-    with Sandbox(companies=4, contacts=8, tickets=10, seed=5) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def api(sb):
-    with api_client(sb) as client:
-        yield client
 
 
 def entry(**overrides) -> dict:

@@ -1,24 +1,6 @@
 """The API's JSON-Patch PATCH of a ticket, company or contact, which posts
 callbacks in the API member's name (see test_callbacks_posts.py)."""
 
-import pytest
-
-from connectwise.sandbox import Sandbox
-
-from .conftest import api_client
-
-
-@pytest.fixture
-def sb():
-    with Sandbox(companies=4, contacts=8, tickets=10, seed=5) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def api(sb):
-    with api_client(sb) as client:
-        yield client
-
 
 def replace(path: str, value) -> list[dict]:
     return [{"op": "replace", "path": path, "value": value}]

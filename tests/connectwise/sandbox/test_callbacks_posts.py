@@ -11,10 +11,9 @@ import httpx
 import orjson
 import pytest
 
-from connectwise.sandbox import Sandbox, loopback_post
+from connectwise.sandbox import loopback_post
 
 from ..cwfakes import sample
-from .conftest import api_client
 
 
 class Receiver:
@@ -54,18 +53,6 @@ class Receiver:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
-
-
-@pytest.fixture
-def sb():
-    with Sandbox(companies=4, contacts=8, tickets=10, seed=5) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def api(sb):
-    with api_client(sb) as client:
-        yield client
 
 
 @pytest.fixture
