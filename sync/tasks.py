@@ -46,22 +46,24 @@ def refresh_notes(ticket_id):
 # makes a second dispatcher harmless, so they take no lock of their own.
 @shared_task(time_limit=120)
 def dispatch_catch_up():
-    from sync.services import start_sync
-
-    for connection in _synced_connections():
-        interval = timedelta(minutes=connection.sync_interval_minutes)
-        if _due(connection, SyncRun.INCREMENTAL, interval):
-            start_sync(connection, SyncRun.INCREMENTAL)
+    _start_due(
+        SyncRun.INCREMENTAL, lambda c: timedelta(minutes=c.sync_interval_minutes)
+    )
 
 
 @shared_task(time_limit=120)
 def dispatch_reconcile():
+    _start_due(SyncRun.RECONCILE, lambda c: timedelta(hours=c.reconcile_interval_hours))
+
+
+def _start_due(kind, interval_of):
+    """Queue a run of ``kind`` for each synced connection whose own
+    interval has passed since its last one."""
     from sync.services import start_sync
 
     for connection in _synced_connections():
-        interval = timedelta(hours=connection.reconcile_interval_hours)
-        if _due(connection, SyncRun.RECONCILE, interval):
-            start_sync(connection, SyncRun.RECONCILE)
+        if _due(connection, kind, interval_of(connection)):
+            start_sync(connection, kind)
 
 
 @shared_task(time_limit=120)

@@ -125,6 +125,16 @@ class WebhookEvent(models.Model):
     def __str__(self):
         return f"{self.action} {self.entity_type} {self.cw_id} ({self.status})"
 
+    def log_fields(self):
+        """What a log line says about this delivery (never its body)."""
+        return {
+            "event_id": self.pk,
+            "connection_id": self.connection_id,
+            "entity": self.entity_type,
+            "cw_id": self.cw_id,
+            "action": self.action,
+        }
+
     @property
     def latency(self):
         """From receipt to the record being stored (or the event settled)."""

@@ -3,6 +3,9 @@
 import logging
 
 from django.conf import settings
+from django.db.models import Q
+
+from webhooks.models import WebhookEvent
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +20,7 @@ def queue_event(event_id, connection_id=None):
     connection, this one included (it was committed before the check).
     Under load this saves a task per callback.
     """
-    from webhooks.models import WebhookEvent
-    from webhooks.tasks import process_event
+    from webhooks.tasks import process_event  # it imports this module
 
     if connection_id is not None and _task_on_the_way(event_id, connection_id):
         return True
@@ -42,10 +44,6 @@ def queue_event(event_id, connection_id=None):
 def _task_on_the_way(event_id, connection_id):
     """A task will take this callback: one is at work on the connection (it
     sends the next when done), or an earlier callback waits for its own."""
-    from django.db.models import Q
-
-    from webhooks.models import WebhookEvent
-
     return WebhookEvent.objects.filter(
         Q(status=WebhookEvent.PROCESSING)
         | Q(status=WebhookEvent.RECEIVED, queued_at__isnull=False, pk__lt=event_id),

@@ -93,7 +93,7 @@ def _receive(request, public_id):
             transaction.on_commit(
                 lambda: queue_event(event.pk, connection_id=event.connection_id)
             )
-    log.info("callback stored", extra=_fields(event))
+    log.info("callback stored", extra=event.log_fields())
     return _answer(202, "Accepted.", event=event.pk)
 
 
@@ -185,7 +185,7 @@ def _record_type(entity):
 def _refuse(event, status, reason):
     event.status, event.reason = WebhookEvent.REFUSED, reason[:300]
     event.save()
-    log.warning("callback refused", extra={**_fields(event), "reason": reason})
+    log.warning("callback refused", extra={**event.log_fields(), "reason": reason})
     return _answer(status, reason)
 
 
@@ -204,13 +204,3 @@ def _text(value, length):
     """What the callback says, as plain visible text (no NUL or line breaks
     reach the database or the log)."""
     return clean_text(value)[:length] if isinstance(value, str) else ""
-
-
-def _fields(event):
-    return {
-        "event_id": event.pk,
-        "connection_id": event.connection_id,
-        "entity": event.entity_type,
-        "cw_id": event.cw_id,
-        "action": event.action,
-    }

@@ -58,12 +58,12 @@ def _refresh_claimed(event, claimed):
             if is_transient(error):
                 # Back in line; the sweeper sends them again.
                 of_type.update(status=WebhookEvent.RECEIVED, claim=None, queued_at=None)
-                log.warning("callback refresh postponed", extra=_fields(event))
+                log.warning("callback refresh postponed", extra=event.log_fields())
                 continue
             _settle(of_type, WebhookEvent.FAILED, error.message)
             continue
         except Exception:
-            log.exception("callback refresh crashed", extra=_fields(event))
+            log.exception("callback refresh crashed", extra=event.log_fields())
             _settle(of_type, WebhookEvent.FAILED, UNEXPECTED)
             continue
         for outcome, ids in _grouped(outcomes).items():
@@ -154,12 +154,3 @@ def sweep_waiting_events():
     if sent:
         log.info("callbacks swept", extra={"queued": sent})
     return sent
-
-
-def _fields(event):
-    return {
-        "event_id": event.pk,
-        "connection_id": event.connection_id,
-        "entity": event.entity_type,
-        "cw_id": event.cw_id,
-    }

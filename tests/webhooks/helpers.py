@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 
 from connectwise.signatures import signature_for
-from webhooks.models import WebhookEndpoint
+from webhooks.models import WebhookEndpoint, WebhookEvent
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "connectwise"
 
@@ -50,4 +50,14 @@ def post(client, endpoint, body, secret=None, signing_key=None, **headers):
         data=body,
         content_type="application/json",
         **headers,
+    )
+
+
+def stored_event(endpoint, **fields):
+    """A delivery stored as the receiver would have stored it."""
+    return WebhookEvent.objects.create(
+        tenant_id=endpoint.tenant_id,
+        endpoint=endpoint,
+        connection_id=endpoint.connection_id,
+        **fields,
     )

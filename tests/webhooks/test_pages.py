@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from webhooks.models import WebhookEndpoint, WebhookEvent
 
-from .helpers import endpoint_for
+from .helpers import endpoint_for, stored_event
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +50,8 @@ def test_the_secret_is_stored_encrypted(world_a):
 def test_the_log_lists_deliveries_and_health(world_a):
     connection = world_a.connection()
     endpoint = endpoint_for(connection)
-    WebhookEvent.objects.create(
-        tenant=world_a.tenant,
-        endpoint=endpoint,
-        connection=connection,
+    stored_event(
+        endpoint,
         action="updated",
         entity_type="ticket",
         cw_id=58231,
@@ -127,10 +125,8 @@ def test_the_log_warns_when_callbacks_stop_while_changes_are_found(world_a, sett
 def test_refused_deliveries_do_not_count_as_callbacks_received(world_a):
     connection = world_a.connection()
     endpoint = endpoint_for(connection)
-    WebhookEvent.objects.create(
-        tenant=world_a.tenant,
-        endpoint=endpoint,
-        connection=connection,
+    stored_event(
+        endpoint,
         status=WebhookEvent.REFUSED,
         reason="The body is not JSON.",
     )

@@ -9,7 +9,7 @@ from tests.conftest import sandbox_connection
 from webhooks.models import WebhookEvent
 from webhooks.tasks import process_event
 
-from .helpers import callback_body, endpoint_for, post
+from .helpers import callback_body, endpoint_for, post, stored_event
 
 pytestmark = pytest.mark.django_db
 
@@ -214,10 +214,8 @@ def test_a_callback_behind_a_waiting_one_rides_on_its_task(
         WebhookEvent.PROCESSED
     }
     # One arriving while that task ran is sent by the task when it ends.
-    late = WebhookEvent.objects.create(
-        tenant=connection.tenant,
-        endpoint=endpoint,
-        connection=connection,
+    late = stored_event(
+        endpoint,
         action="updated",
         entity_type="ticket",
         cw_id=tickets[0],
@@ -303,10 +301,8 @@ def test_an_unknown_type_or_a_crash_settles_rather_than_sticking(setup, monkeypa
 
     connection, endpoint, sb = setup
     ticket_id = next(iter(sb.data.tickets()))["id"]
-    odd = WebhookEvent.objects.create(
-        tenant=connection.tenant,
-        endpoint=endpoint,
-        connection=connection,
+    odd = stored_event(
+        endpoint,
         action="updated",
         entity_type="widget",
         cw_id=1,
