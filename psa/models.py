@@ -48,6 +48,9 @@ class Connection(models.Model):
     reconcile_interval_hours = models.PositiveIntegerField(
         "Check for deletions every (hours)", default=4
     )
+    # Set once the first sync that read boards and statuses proposed the
+    # default field mappings; later new values are left unmapped.
+    default_mappings_made_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -312,14 +315,41 @@ class Ticket(CWEntity):
     impact = models.CharField(max_length=20, blank=True)
     cw_entered_at = models.DateTimeField(null=True, blank=True)
     cw_closed_at = models.DateTimeField(null=True, blank=True)
+    # The managed team the ticket routes to (psa.routing keeps it).
     routed_team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        db_index=False,
     )
+    NOT_ROUTED = ""
+    LINKED = "linked"
+    WAITING = "waiting"
+    MANUAL = "manual"
+    ROUTINGS = [
+        (NOT_ROUTED, "Not routed"),
+        (LINKED, "Routed by company link"),
+        (WAITING, "Waiting for a manager"),
+        (MANUAL, "Routed by a manager"),
+    ]
+    routing = models.CharField(max_length=10, choices=ROUTINGS, blank=True)
 
     class Meta(CWEntity.Meta):
         ordering = ["-cw_updated_at", "-pk"]
         indexes = [
             models.Index(fields=["tenant", "-cw_updated_at", "-id"]),
+            # The team views: partial, so the unrouted rows a first sync
+            # writes cost it nothing.
+            models.Index(
+                fields=["routed_team", "-cw_updated_at", "-id"],
+                name="psa_ticket_team_recent",
+                condition=models.Q(routed_team__isnull=False),
+            ),
+            models.Index(
+                fields=["connection", "cw_company_id"], name="psa_ticket_company"
+            ),
             waiting_for("company", "cw_company_id", "psa_ticket_wait_co"),
             waiting_for("contact", "cw_contact_id", "psa_ticket_wait_ct"),
         ]
@@ -439,3 +469,135 @@ class TimeEntry(CWEntity):
 
     def __str__(self):
         return f"Time entry {self.cw_id}"
+
+
+class CompanyTeamLink(models.Model):
+    """A company's tickets route to one managed team (PRODUCT.md, Company
+    management): all of them, or only those of one service board."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="company_links"
+    )
+    company = models.OneToOneField(
+        Company, on_delete=models.CASCADE, related_name="team_link"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="links")
+    board = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Service Board",
+    )
+    auto_link = models.BooleanField("Auto-link", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.company} -> {self.team}"
+
+
+class SuperITStatus(models.TextChoices):
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In Progress"
+    PENDING_USER_INPUT = "pending_user_input", "Pending User Input"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    ESCALATED = "escalated", "Escalated"
+
+
+OPEN_STATUSES = (
+    SuperITStatus.NEW,
+    SuperITStatus.IN_PROGRESS,
+    SuperITStatus.PENDING_USER_INPUT,
+    SuperITStatus.ESCALATED,
+)
+
+DEFAULT = "default"
+CUSTOM = "custom"
+ORIGINS = [(DEFAULT, "Default"), (CUSTOM, "Custom")]
+
+
+class StatusMapping(models.Model):
+    """One ConnectWise board status and the Super IT status it means."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="status_mappings"
+    )
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    board_status = models.OneToOneField(
+        BoardStatus, on_delete=models.CASCADE, related_name="mapping"
+    )
+    superit_status = models.CharField(
+        "Super IT status", max_length=30, choices=SuperITStatus.choices
+    )
+    # The board status written when a technician picks this Super IT status.
+    is_default = models.BooleanField("Set as default", default=False)
+    # No assistant (Sparky) may write this status.
+    hands_off = models.BooleanField(default=False)
+    origin = models.CharField(max_length=10, choices=ORIGINS, default=CUSTOM)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "superit_status"],
+                condition=models.Q(is_default=True),
+                name="status_mapping_one_default",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.board_status} = {self.get_superit_status_display()}"
+
+
+class ValueMapping(models.Model):
+    """A ConnectWise priority, severity or type value and Super IT's."""
+
+    PRIORITY = "priority"
+    SEVERITY = "severity"
+    TYPE = "type"
+    FIELDS = [(PRIORITY, "Priority"), (SEVERITY, "Severity"), (TYPE, "Type")]
+    VALUES = {
+        PRIORITY: ("Low", "Medium", "High", "Critical"),
+        SEVERITY: ("Minor", "Major", "Critical"),
+        TYPE: ("Incident", "Problem", "Request"),
+    }
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="value_mappings"
+    )
+    field = models.CharField(max_length=10, choices=FIELDS)
+    # What identifies the ConnectWise value: a priority's id, or the
+    # severity or type name as tickets carry it.
+    cw_value = models.CharField(max_length=200)
+    cw_label = models.CharField(max_length=200)
+    superit_value = models.CharField(max_length=50)
+    origin = models.CharField(max_length=10, choices=ORIGINS, default=CUSTOM)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "field", "cw_value"],
+                name="value_mapping_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.field}: {self.cw_label} = {self.superit_value}"

@@ -80,6 +80,10 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=ROLES, default=TECHNICIAN)
     teams = models.ManyToManyField(Team, blank=True, related_name="memberships")
+    # The technician's ConnectWise member, when not found by e-mail.
+    cw_member_identifier = models.CharField(
+        "ConnectWise member", max_length=100, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()

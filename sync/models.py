@@ -173,3 +173,94 @@ class SyncState(models.Model):
 
     def __str__(self):
         return f"{self.entity} of {self.connection_id} to {self.watermark}"
+
+
+class TicketWrite(models.Model):
+    """One change a person asked Super IT to write to ConnectWise, kept from
+    the click to ConnectWise's answer so none is dropped silently."""
+
+    STATUS = "status"
+    NOTE = "note"
+    TIME = "time"
+    CREATE = "create"
+    ASSIGN = "assign"
+    CLOSE = "close"
+    KINDS = [
+        (STATUS, "Status change"),
+        (NOTE, "Note"),
+        (TIME, "Time entry"),
+        (CREATE, "New ticket"),
+        (ASSIGN, "Resource assignment"),
+        (CLOSE, "Close with resolution"),
+    ]
+
+    PENDING = "pending"
+    SENDING = "sending"
+    DONE = "done"
+    FAILED = "failed"
+    CONFLICT = "conflict"
+    STATES = [
+        (PENDING, "Pending"),
+        (SENDING, "Sending"),
+        (DONE, "Done"),
+        (FAILED, "Failed"),
+        (CONFLICT, "Changed in ConnectWise"),
+    ]
+    OPEN = (PENDING, SENDING)
+
+    # Who ConnectWise records as the author of a note or time entry.
+    AS_MEMBER = "member"
+    AS_API_MEMBER = "api"
+    AUTHORS = [
+        (AS_MEMBER, "as the technician's ConnectWise member"),
+        (AS_API_MEMBER, "as the API member, naming the technician"),
+    ]
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="ticket_writes"
+    )
+    # Null for a ticket that is still to be created.
+    ticket = models.ForeignKey(
+        "psa.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="writes",
+    )
+    kind = models.CharField(max_length=10, choices=KINDS)
+    state = models.CharField(max_length=10, choices=STATES, default=PENDING)
+    # What to send, in Super IT's terms ({"status_id": 103}, {"text": …}).
+    request = models.JSONField(default=dict)
+    # The local values before an optimistic change, to roll back on refusal.
+    previous = models.JSONField(default=dict, blank=True)
+    # The ticket's lastUpdated the technician saw when asking.
+    base_updated_at = models.DateTimeField(null=True, blank=True)
+    # ConnectWise's current values, when it changed since base_updated_at.
+    theirs = models.JSONField(default=dict, blank=True)
+    author = models.CharField(max_length=10, choices=AUTHORS, blank=True)
+    member_identifier = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    cw_result_id = models.BigIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["ticket", "state"], name="sync_write_ticket_state"),
+            models.Index(
+                fields=["connection", "state", "created_at"],
+                name="sync_write_state",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.state})"
