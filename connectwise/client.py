@@ -130,8 +130,12 @@ class ConnectWiseClient:
         page=1,
         page_size=MAX_PAGE_SIZE,
         fields=None,
+        extra=None,
     ) -> Page:
-        params = {"page": max(1, int(page)), "pageSize": _clamp(page_size)}
+        """One page; ``extra`` adds the query parameters a path picks its
+        records by, e.g. /system/documents' recordType and recordId."""
+        params = {**(extra or {}), "page": max(1, int(page))}
+        params["pageSize"] = _clamp(page_size)
         if conditions:
             params["conditions"] = conditions
         if order_by:

@@ -334,7 +334,11 @@ class Ticket(CWEntity):
         (WAITING, "Waiting for a manager"),
         (MANUAL, "Routed by a manager"),
     ]
-    routing = models.CharField(max_length=10, choices=ROUTINGS, blank=True)
+    # A database default too: the sync's bulk upsert writes only the
+    # ConnectWise fields, and a new row starts not routed.
+    routing = models.CharField(
+        max_length=10, choices=ROUTINGS, blank=True, db_default=NOT_ROUTED
+    )
 
     class Meta(CWEntity.Meta):
         ordering = ["-cw_updated_at", "-pk"]

@@ -248,4 +248,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.sweep_waiting_events",
         "schedule": float(WEBHOOK_SWEEP_SECONDS),
     },
+    "sweep-ticket-writes": {
+        "task": "sync.write_tasks.sweep_ticket_writes",
+        "schedule": 60.0,
+    },
 }

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from connectwise import conditions
 from connectwise.errors import BadResponse, ConnectWiseError
+from psa import mapping, routing
 from psa.clients import client_for
 from psa.models import Board, Company, Connection, Ticket
 from sync import leases, links, reconcile
@@ -349,6 +350,8 @@ class SyncEngine:
             links.link_waiting_rows(self.connection, entity, list(rows), self.waiting)
             if counts.updated:
                 links.copy_names(self.connection, entity, list(rows))
+            if entity.model is Ticket:
+                routing.route_arrivals(self.connection, list(rows))
             self._record_progress(stage, len(items), counts, skipped, last_id)
 
     def _warn(self, entity, item, reason):
@@ -427,6 +430,9 @@ class SyncEngine:
             Connection.objects.filter(pk=self.connection.pk).update(
                 last_synced_at=now, last_error=""
             )
+            # The first run that read the boards' statuses maps them.
+            if any(stage.name == "statuses" for stage in self.plan):
+                mapping.propose_defaults(self.connection)
         self.run.refresh_from_db()
 
     def _advance_watermarks(self):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from connectwise import conditions
 from connectwise.errors import BadResponse, ConnectWiseError, is_transient
+from psa import routing
 from psa.clients import client_for
 from sync import links
 from sync.entities import COMPANIES, CONTACTS, TICKETS
@@ -72,7 +73,7 @@ def _refresh(client, connection, entity, cw_ids):
             del objs[cw_id]
     if objs:
         _bring_parents(client, connection, entity, objs.values())
-        outcomes.update(_store(connection, entity, objs))
+        outcomes.update(store_records(connection, entity, objs))
     return outcomes
 
 
@@ -129,7 +130,9 @@ def _bring_parents(client, connection, entity, objs):
                 )
 
 
-def _store(connection, entity, objs):
+def store_records(connection, entity, objs):
+    """Store records read from ConnectWise, {cw_id: parsed}, as a sync page
+    would: links resolved, names copied, tickets routed."""
     maps = _maps(connection, entity)
     rows = {}
     for cw_id, obj in objs.items():
@@ -145,6 +148,8 @@ def _store(connection, entity, objs):
             links.link_waiting_rows(connection, entity, list(rows), waiting)
         if counts.updated:
             links.copy_names(connection, entity, list(rows))
+        if entity is TICKETS:
+            routing.route_arrivals(connection, list(rows))
     log.info(
         "records refreshed",
         extra=_fields(connection, entity, next(iter(rows)), count=len(rows)),

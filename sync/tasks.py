@@ -9,6 +9,9 @@ from sync import leases
 from sync.engine import SyncEngine
 from sync.models import SyncRun
 
+# Imported so the workers' autodiscovery (which reads tasks.py) knows it.
+from sync.write_tasks import send_ticket_write  # noqa: F401
+
 log = logging.getLogger(__name__)
 
 

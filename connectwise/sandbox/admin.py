@@ -8,6 +8,16 @@ Under /__sandbox/ on the API's own port, with the same Basic credentials
     DELETE /__sandbox/{kind}/{id}                  -> 204
     PUT    /__sandbox/faults    {"rate": 0.1, "kinds": ["429"]} -> 200 state
     PUT    /__sandbox/codebase  {"codebase": "v2026_1"}        -> 200 state
+    PUT    /__sandbox/member_writes {"member_writes": "forbidden"} -> 200 state
+                                 (or "invalid", "allowed": notes and time
+                                 entries in another member's name)
+    POST   /__sandbox/deny      {"path": "service/tickets", "methods": ["PATCH"]}
+                                 -> 200 state (403 from now on; methods
+                                 left out: every method)
+    POST   /__sandbox/throttle  {"path": "service/tickets/5", "count": 2,
+                                 "retry_after": 3, "methods": ["PATCH"]}
+                                 -> 200 state (the next 2 requests: 429)
+    DELETE /__sandbox/rules     -> 200 state (denials and throttles gone)
     GET    /__sandbox/state     -> 200 callbacks, codebase, faults, counts
     GET    /__sandbox/deliveries        -> 200 [delivery, ...] oldest first
     POST   /__sandbox/deliveries/flush  -> 200 the same, once every queued
@@ -68,8 +78,13 @@ def _route(sandbox, method: str, parts: list, body) -> tuple:
     if parts == ["codebase"] and method == "PUT":
         sandbox.set_codebase(body.get("codebase"))
         return 200, sandbox.admin_state(), {}
+    if parts == ["member_writes"] and method == "PUT":
+        sandbox.set_member_writes(body.get("member_writes"))
+        return 200, sandbox.admin_state(), {}
     if parts[0] in ("deliveries", "signing_key", "callbacks"):
         return _callbacks(sandbox, method, parts, body)
+    if parts[0] in ("deny", "throttle", "rules") and len(parts) == 1:
+        return _rules(sandbox, method, parts[0], body)
     if parts[0] not in KINDS or len(parts) > 2:
         raise AdminError(404, "ConnectWiseApi", "The endpoint does not exist.")
     return _change(sandbox, method, parts, body)
@@ -91,6 +106,19 @@ def _callbacks(sandbox, method: str, parts: list, body) -> tuple:
         callbacks.outbox.set_paused(_flag(body.get("paused")))
         return 200, sandbox.admin_state(), {}
     raise AdminError(404, "ConnectWiseApi", "The endpoint does not exist.")
+
+
+def _rules(sandbox, method: str, name: str, body) -> tuple:
+    if name == "deny" and method == "POST":
+        sandbox.deny(body.get("path"), body.get("methods"))
+    elif name == "throttle" and method == "POST":
+        options = {k: body[k] for k in ("count", "retry_after") if k in body}
+        sandbox.throttle(body.get("path"), methods=body.get("methods"), **options)
+    elif name == "rules" and method == "DELETE":
+        sandbox.clear_rules()
+    else:
+        raise AdminError(405, "ConnectWiseApi", f"{method} is not supported here.")
+    return 200, sandbox.admin_state(), {}
 
 
 def _change(sandbox, method: str, parts: list, body) -> tuple:

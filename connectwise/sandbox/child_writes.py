@@ -8,6 +8,11 @@ the API member's name. A schedule entry also adds its member to the
 ticket's `resources`. Refusals use ConnectWise's 400 body: InvalidObject
 with MissingRequiredField / InvalidField items; a missing ticket in the
 note path is a 404 NotFound.
+
+A note or time entry naming a member other than the API member is written
+in that member's name, or refused as the sandbox's `member_writes` says:
+"forbidden" answers 403, "invalid" a 400 InvalidField on member. How
+ConnectWise refuses it is not public (API.md), so both shapes are served.
 """
 
 import re
@@ -17,6 +22,7 @@ from datetime import UTC, datetime
 import orjson
 
 from . import catalog
+from .callbacks import API_MEMBER_ID
 from .changes import CHANGED_BY, _member
 from .errors import ApiError, invalid_object, not_found
 from .layout import iso
@@ -28,6 +34,12 @@ COLLECTIONS = ("time/entries", "schedule/entries")
 NOTE_FLAGS = ("detailDescriptionFlag", "internalAnalysisFlag", "resolutionFlag")
 CHARGE_TYPES = ("ServiceTicket", "ProjectTicket", "ChargeCode", "Activity")
 BILLABLE = ("Billable", "DoNotBill", "NoCharge", "NoDefault")
+MEMBER_WRITES = ("allowed", "forbidden", "invalid")
+OTHER_MEMBER_FORBIDDEN = {
+    "code": "Forbidden",
+    "message": "The API member's security role may not enter notes or time "
+    "for other members.",
+}
 
 
 class Invalid(Exception):
@@ -79,7 +91,7 @@ def add_note(sandbox, ticket_id: int, body: dict) -> dict:
     if not isinstance(text, str) or not text.strip():
         raise missing("text")
     flags = {name: _flag(body, name) for name in NOTE_FLAGS}
-    member = _optional_member(body.get("member"))
+    member = _author(sandbox, body.get("member"))
     fields = {"ticketId": ticket_id, "text": text, **flags}
     fields["internalFlag"] = flags["internalAnalysisFlag"]
     fields["externalFlag"] = not flags["internalAnalysisFlag"]
@@ -124,7 +136,7 @@ def add_time_entry(sandbox, body: dict) -> dict:
         message = f"The sandbox charges time to service tickets only, not {charge_type}"
         raise Invalid("chargeToType", message)
     start, end, hours = _times(body)
-    member = _optional_member(body.get("member"))
+    member = _author(sandbox, body.get("member"))
     fields = {
         "chargeToId": ticket_id,
         "chargeToType": "ServiceTicket",
@@ -285,6 +297,27 @@ def _optional_member(value) -> tuple | None:
         return _member(key if isinstance(key, int) else str(key).lower())
     except ValueError:
         raise Invalid("member", f"Unknown member: {key!r}") from None
+
+
+def _author(sandbox, value) -> tuple | None:
+    """The member a note or time entry is entered as (None: the API
+    member), refused as the sandbox's member_writes setting says."""
+    if value is None or _is_api_member(value):
+        return None
+    member = _optional_member(value)
+    if sandbox.member_writes == "forbidden":
+        raise ApiError(403, OTHER_MEMBER_FORBIDDEN)
+    if sandbox.member_writes == "invalid":
+        message = f"The API member may not enter this for member {member[1]}"
+        raise Invalid("member", message)
+    return member
+
+
+def _is_api_member(value) -> bool:
+    if not isinstance(value, dict):
+        return False
+    identifier = str(value.get("identifier", "")).lower()
+    return value.get("id") == API_MEMBER_ID or identifier == CHANGED_BY.lower()
 
 
 def _moment(value, field: str) -> int:

@@ -68,3 +68,86 @@ class Faults:
     def counts(self) -> dict:
         with self._lock:
             return dict(self.injected)
+
+
+def _methods(methods) -> tuple | None:
+    """None (every method) or the upper-case names given."""
+    if methods is None:
+        return None
+    if isinstance(methods, str):
+        methods = [methods]
+    names = tuple(str(m).strip().upper() for m in methods if str(m).strip())
+    if not names:
+        raise ValueError("methods must name at least one HTTP method, or be left out")
+    return names
+
+
+def _path(path) -> str:
+    path = str(path or "").strip("/")
+    if not path:
+        raise ValueError("path must name an API path such as service/tickets/5")
+    return path
+
+
+def _covers(path: str, methods, method: str, resource: str) -> bool:
+    under = resource == path or resource.startswith(path + "/")
+    return under and (methods is None or method.upper() in methods)
+
+
+class PathRules:
+    """Answers chosen at run time for one API path and what lies under it,
+    so a test can reproduce a refusal exactly: every request of the given
+    methods refused with 403 (a security role without that right), or the
+    next `count` requests answered 429 with the given Retry-After."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._denied: list = []
+        self._throttles: list = []
+        self.throttled_count = 0
+
+    def deny(self, path, methods=None) -> None:
+        rule = (_path(path), _methods(methods))
+        with self._lock:
+            self._denied.append(rule)
+
+    def throttle(self, path, count=1, retry_after=1, methods=None) -> None:
+        count, retry_after = int(count), int(retry_after)
+        if count < 1 or retry_after < 0:
+            raise ValueError("count must be 1 or more and retry_after 0 or more")
+        rule = [_path(path), _methods(methods), count, retry_after]
+        with self._lock:
+            self._throttles.append(rule)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._denied.clear()
+            self._throttles.clear()
+
+    def denies(self, method: str, resource: str) -> bool:
+        with self._lock:
+            return any(_covers(p, m, method, resource) for p, m in self._denied)
+
+    def take_throttle(self, method: str, resource: str) -> int | None:
+        """The Retry-After for this request when a throttle rule takes it
+        (using up one of its requests), else None."""
+        with self._lock:
+            for rule in self._throttles:
+                if _covers(rule[0], rule[1], method, resource):
+                    rule[2] -= 1
+                    if rule[2] == 0:
+                        self._throttles.remove(rule)
+                    self.throttled_count += 1
+                    return rule[3]
+        return None
+
+    def state(self) -> dict:
+        with self._lock:
+            return {
+                "denied": [{"path": p, "methods": m} for p, m in self._denied],
+                "throttles": [
+                    {"path": p, "methods": m, "left": left, "retry_after": after}
+                    for p, m, left, after in self._throttles
+                ],
+                "throttled": self.throttled_count,
+            }

@@ -6,8 +6,9 @@ from collections import Counter, deque
 
 from .callbacks import Callbacks
 from .changes import CHANGED_BY
+from .child_writes import MEMBER_WRITES
 from .data import Dataset
-from .faults import KINDS, Faults
+from .faults import KINDS, Faults, PathRules
 from .server import SandboxServer, counted_path, credentials_match
 
 CODEBASE = "v2025_1"
@@ -36,6 +37,7 @@ class Sandbox:
         fault_seed=None,
         retry_after=1,
         slow_seconds=2.0,
+        member_writes="allowed",
     ):
         self.data = Dataset(
             companies=companies,
@@ -51,7 +53,9 @@ class Sandbox:
         # Resource paths (e.g. "service/tickets") the API member may not read.
         self.denied = tuple(path.strip("/") for path in denied)
         self.faults = Faults(fault_rate, faults, fault_seed)
+        self.rules = PathRules()
         self.retry_after, self.slow_seconds = int(retry_after), float(slow_seconds)
+        self.set_member_writes(member_writes)
         self.requests_by_path: Counter = Counter()
         self.request_log: deque = deque(maxlen=REQUEST_LOG_SIZE)
         self._count_lock = threading.Lock()
@@ -85,6 +89,27 @@ class Sandbox:
     def set_faults(self, rate, kinds=None) -> None:
         self.faults.set(rate, kinds)
 
+    def deny(self, path, methods=None) -> None:
+        """Refuse requests to path (and below) with 403 from now on: all
+        methods, or only those named (["PATCH"]: read yes, edit no)."""
+        self.rules.deny(path, methods)
+
+    def throttle(self, path, count=1, retry_after=1, methods=None) -> None:
+        """Answer the next `count` requests to path (and below) with 429
+        and `Retry-After: retry_after`, then as usual."""
+        self.rules.throttle(path, count, retry_after, methods)
+
+    def clear_rules(self) -> None:
+        self.rules.clear()
+
+    def set_member_writes(self, policy) -> None:
+        """Whether notes and time entries may name another member than the
+        API member: "allowed", or refused as "forbidden" (403) or
+        "invalid" (400 InvalidField on member); see child_writes.py."""
+        if policy not in MEMBER_WRITES:
+            raise ValueError(f"member_writes must be one of {MEMBER_WRITES}")
+        self.member_writes = policy
+
     def set_codebase(self, codebase) -> None:
         """Move the API, as a hosted upgrade does; the old prefix then 404s."""
         codebase = str(codebase or "").strip("/")
@@ -97,8 +122,10 @@ class Sandbox:
         return {
             "callbacks": self.callbacks.state(),
             "codebase": self.codebase,
+            "member_writes": self.member_writes,
             "faults": {"rate": self.faults.rate, "kinds": list(self.faults.kinds)},
             "faults_injected": self.faults.counts(),
+            "rules": self.rules.state(),
             "request_count": self.request_count,
             "requests_by_path": dict(self.requests_by_path),
         }
@@ -155,8 +182,8 @@ class Sandbox:
         same_company = company.lower() == self.company_id.lower()
         return credentials_match(rest, expected) and same_company
 
-    def denies(self, resource: str) -> bool:
-        return any(
+    def denies(self, resource: str, method: str = "GET") -> bool:
+        return self.rules.denies(method, resource) or any(
             resource == path or resource.startswith(path + "/") for path in self.denied
         )
 

@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlencode
 
+from . import ticket_refs
 from .children import ParentScope
 from .errors import NO_ENDPOINT, ApiError, bad_query, not_found
 from .query import QueryError, count, page_links, read_conditions, read_query, select
@@ -57,6 +58,9 @@ class Route:
             found = pattern.match(self.resource)
             if found:
                 return self._children(kind, parent_kind, name, *found.groups())
+        refs = ticket_refs.route(self.data, self.resource, self.params)
+        if refs is not None:
+            return self._collection(*refs)
         for prefix, name in COLLECTIONS.items():
             if self.resource == prefix or self.resource.startswith(prefix + "/"):
                 rest = self.resource[len(prefix) + 1 :]

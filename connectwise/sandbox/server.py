@@ -4,8 +4,9 @@ Every API path needs Basic auth ("{companyId}+{publicKey}:{privateKey}")
 and a clientId header; /login/companyinfo/{id} and the callback signing
 key (/{codebase}//system/callbackkey/index.rails) need neither. The admin
 endpoint (admin.py) needs the Basic auth only. API reads are answered by
-routes.py, writes by writes.py. Faults (faults.py) hit API paths only,
-before authentication, as a throttling edge would.
+routes.py, writes by writes.py. Faults (faults.py), random or throttles
+set per path at run time, hit API paths only, before authentication, as a
+throttling edge would; paths denied at run time get 403 after it.
 """
 
 import base64
@@ -68,6 +69,8 @@ class Handler(BaseHTTPRequestHandler):
         sandbox.count_request(self.command, url)
         if sandbox.latency_ms:
             time.sleep(sandbox.latency_ms / 1000)
+        if self._throttled(url):
+            return
         fault = sandbox.faults.pick() if API_PATH.match(url.path) else None
         if fault is not None and self._fault(fault):
             return
@@ -87,13 +90,28 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "reset":
             self._reset()
         elif kind == "429":
-            retry = {"Retry-After": str(self.server.sandbox.retry_after)}
-            self._send(429, THROTTLED, retry)
+            self._send_throttled(self.server.sandbox.retry_after)
         elif kind == "500":
             self._send(500, TIMEOUT, {})
         elif kind == "slow":
             time.sleep(self.server.sandbox.slow_seconds)
         return whole
+
+    def _throttled(self, url) -> bool:
+        """Answer 429 when a throttle set at run time takes this request."""
+        if not API_PATH.match(url.path):
+            return False
+        rules = self.server.sandbox.rules
+        retry_after = rules.take_throttle(self.command, counted_path(url.path))
+        if retry_after is None:
+            return False
+        if self.command != "GET":
+            self._drain_body()
+        self._send_throttled(retry_after)
+        return True
+
+    def _send_throttled(self, retry_after: int) -> None:
+        self._send(429, THROTTLED, {"Retry-After": str(retry_after)})
 
     def _reset(self) -> None:
         # SO_LINGER 0 turns close() into a RST; the reader holds a reference
@@ -161,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(404, NO_ENDPOINT)
         self._authenticate()
         resource = match.group(2).strip("/")
-        if self.server.sandbox.denies(resource):
+        if self.server.sandbox.denies(resource, self.command):
             raise ApiError(403, FORBIDDEN)
         return resource
 

@@ -1,17 +1,19 @@
 """Answer one authenticated API write: POST, PUT, PATCH or DELETE.
 
 Writable here: /system/callbacks (create, replace, patch, delete), a
-JSON-Patch PATCH of one ticket, company or contact, and the POSTs that add
-to a ticket (child_writes.py: /service/tickets/{id}/notes, /time/entries,
+JSON-Patch PATCH of one ticket, company or contact, a new service ticket
+(ticket_create.py: POST /service/tickets), and the POSTs that add to a
+ticket (child_writes.py: /service/tickets/{id}/notes, /time/entries,
 /schedule/entries). A record PATCH or a ticket addition posts the
-"updated" callbacks in the API member's name. Anything else is 405.
+"updated" callbacks in the API member's name, a new ticket "added" ones.
+Anything else is 405.
 """
 
 import re
 
 import orjson
 
-from . import child_writes, json_patch
+from . import child_writes, json_patch, ticket_create
 from .changes import CHANGED_BY, TICKET_REFS
 from .errors import ApiError, not_found
 
@@ -32,6 +34,10 @@ def answer(sandbox, method: str, resource: str, raw: bytes) -> tuple:
     callbacks = CALLBACKS.match(resource)
     if callbacks:
         return _callbacks(sandbox.callbacks.entries, method, callbacks.group(1), raw)
+    if resource == "service/tickets":
+        if method == "POST":
+            return ticket_create.answer(sandbox, _json(raw))
+        return _unsupported(method, "GET, POST")
     if child_writes.owns(resource):
         if method == "POST":
             return child_writes.answer(sandbox, resource, _json(raw))

@@ -6,6 +6,7 @@ from argparse import ArgumentTypeError
 from django.core.management.base import BaseCommand
 
 from connectwise.sandbox import Sandbox
+from connectwise.sandbox.child_writes import MEMBER_WRITES
 from connectwise.sandbox.faults import KINDS, check_kinds, check_rate
 
 
@@ -47,6 +48,13 @@ class Command(BaseCommand):
             metavar="PATH",
             help="Answer 403 under this API path, as a restricted security role "
             "would (e.g. service/tickets); may be repeated.",
+        )
+        parser.add_argument(
+            "--member-writes",
+            choices=MEMBER_WRITES,
+            default="allowed",
+            help="Notes and time entries in another member's name: allowed, "
+            "or refused with a 403 (forbidden) or a 400 on member (invalid).",
         )
         self._add_fault_arguments(parser)
         parser.add_argument(
@@ -98,6 +106,7 @@ class Command(BaseCommand):
             fault_seed=options["fault_seed"],
             retry_after=options["retry_after"],
             slow_seconds=options["slow_seconds"],
+            member_writes=options["member_writes"],
         )
         if options["print_only"]:
             self._print_settings(sandbox)

@@ -83,6 +83,6 @@ def test_companies_and_contacts_take_a_patch_too(sb, api):
 
 
 def test_other_writes_stay_405(api):
-    response = api.post("/service/tickets", json={"summary": "x"})
+    response = api.post("/company/companies", json={"name": "x"})
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET"

@@ -259,8 +259,9 @@ def test_unknown_company_info_is_json_null(sandbox):
 
 
 def test_writes_the_sandbox_does_not_take_are_405(client):
-    # Record PATCHes and callback entries are taken; other writes are not.
-    response = client.post("/service/tickets", json={})
+    # Record PATCHes, new tickets and callback entries are taken; other
+    # writes are not.
+    response = client.post("/company/companies", json={})
     assert response.status_code == 405
     assert client.delete("/company/companies/1").status_code == 405
 

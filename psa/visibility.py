@@ -1,0 +1,32 @@
+"""Which tickets and teams the signed-in person may see.
+
+Managers see every ticket of their tenant and every managed team;
+technicians only the tickets routed to one of their own teams (DESIGN.md,
+"Who uses it"). Every ticket page and fragment starts from here.
+"""
+
+from psa.models import Ticket
+from superit.models import Team
+
+
+def visible_teams(request):
+    """The managed teams the person works: all of the tenant's for a
+    manager, their own for a technician."""
+    if request.membership.is_manager:
+        return Team.objects.for_tenant(request.tenant).order_by("name", "pk")
+    return request.membership.teams.filter(tenant=request.tenant).order_by("name", "pk")
+
+
+def visible_tickets(request, team_ids=None):
+    """Tickets of the tenant, not deleted, that the person may see.
+
+    ``team_ids`` (the technician's teams, when the caller has them loaded
+    already) turns the membership join into a plain ``IN`` list, which
+    PostgreSQL answers from the team index.
+    """
+    tickets = Ticket.objects.for_tenant(request.tenant).filter(deleted_at__isnull=True)
+    if request.membership.is_manager:
+        return tickets
+    if team_ids is not None:
+        return tickets.filter(routed_team_id__in=list(team_ids))
+    return tickets.filter(routed_team__memberships=request.membership)

@@ -1,0 +1,116 @@
+"""Add to a ticket: a note, a time entry, a resource.
+
+Each form is a fragment of the ticket's work panel (fetched with htmx, or a
+page of its own without JavaScript). A valid form becomes a TicketWrite
+sent by the write-back task; the fragment then follows that write until
+ConnectWise answers, and says whom the entry went in as.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from psa.visibility import visible_tickets
+from superit.permissions import tenant_required
+from superit.tenancy import get_for_tenant_or_404
+from sync.authors import author_for
+from sync.models import TicketWrite
+from sync.work_forms import AssignForm, NoteForm, TimeEntryForm
+from sync.writeback import describe, request_write
+from sync.writeback_forms import base_value, parse_base
+
+FORMS = {
+    TicketWrite.NOTE: (NoteForm, "sync/work/note_form.html"),
+    TicketWrite.TIME: (TimeEntryForm, "sync/work/time_form.html"),
+    TicketWrite.ASSIGN: (AssignForm, "sync/work/assign_form.html"),
+}
+# Entries ConnectWise records an author for.
+AUTHORED = (TicketWrite.NOTE, TicketWrite.TIME)
+
+
+def visible_ticket(request, pk):
+    return get_for_tenant_or_404(visible_tickets(request), request.tenant, pk=pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@tenant_required
+def add_note(request, pk):
+    return _add(request, pk, TicketWrite.NOTE)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@tenant_required
+def add_time(request, pk):
+    return _add(request, pk, TicketWrite.TIME)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@tenant_required
+def assign(request, pk):
+    return _add(request, pk, TicketWrite.ASSIGN)
+
+
+def _add(request, pk, kind):
+    ticket = visible_ticket(request, pk)
+    form, write = _form(kind, ticket, request.POST or None), None
+    if request.method == "POST" and form.is_valid():
+        write = _ask(request, ticket, kind, form)
+    if write is not None:
+        if not request.htmx:
+            messages.info(request, f"{describe(write)}: sent to ConnectWise.")
+            return redirect("psa:ticket", pk=ticket.pk)
+        form = _form(kind, ticket, None)
+    context = {
+        "ticket": ticket,
+        "form": form,
+        "write": write,
+        "outcome": write and describe(write),
+        "form_template": FORMS[kind][1],
+        "base": base_value(ticket),
+    }
+    template = FORMS[kind][1] if request.htmx else "sync/work/add_page.html"
+    return render(request, template, context)
+
+
+def _form(kind, ticket, data):
+    form_class = FORMS[kind][0]
+    if form_class is AssignForm:
+        return AssignForm(data, connection=ticket.connection)
+    return form_class(data)
+
+
+def _ask(request, ticket, kind, form):
+    """The write the form asks for, or None (the form then says why)."""
+    values = form.request()
+    if kind in AUTHORED:
+        author = author_for(ticket.connection, request.membership)
+        values.update(author.request_fields())
+    try:
+        # A resource assigned onto a ticket changed since it was loaded is
+        # held as a conflict; notes and time add to any version.
+        seen = parse_base(request.POST.get("base_updated_at"))
+    except ValidationError as error:
+        if kind not in AUTHORED:
+            form.add_error(None, error)
+            return None
+        seen = ticket.cw_updated_at
+    return request_write(
+        ticket=ticket,
+        kind=kind,
+        request=values,
+        user=request.user,
+        base_updated_at=seen,
+    )
+
+
+@require_safe
+@tenant_required
+def write_outcome(request, pk, write_pk):
+    """One write of the ticket, followed until ConnectWise answers."""
+    ticket = visible_ticket(request, pk)
+    write = get_for_tenant_or_404(
+        TicketWrite.objects.filter(ticket=ticket), request.tenant, pk=write_pk
+    )
+    context = {"write": write, "outcome": describe(write)}
+    return render(request, "sync/work/write_outcome.html", context)
