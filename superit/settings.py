@@ -235,6 +235,8 @@ WEBHOOK_QUEUE_TIMEOUT_SECONDS = env_float(
 CELERY_BROKER_CONNECTION_TIMEOUT = WEBHOOK_QUEUE_TIMEOUT_SECONDS
 # Callback refreshes are short; they stay off the queue of long sync runs.
 SUPERIT_WEBHOOK_QUEUE = env_str("SUPERIT_WEBHOOK_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
+# Ticket write-backs: a technician waits for them, so not the sync queue.
+SUPERIT_WRITE_QUEUE = env_str("SUPERIT_WRITE_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Pages asked for ahead of the one being written (each held in memory).
 SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
 CELERY_BEAT_SCHEDULE = {

@@ -17,6 +17,7 @@ from superit.tenancy import get_for_tenant_or_404
 from sync.authors import author_for
 from sync.models import TicketWrite
 from sync.work_forms import AssignForm, NoteForm, TimeEntryForm
+from sync.work_views import announce_change
 from sync.writeback import describe, request_write
 from sync.writeback_forms import base_value, parse_base
 
@@ -113,4 +114,6 @@ def write_outcome(request, pk, write_pk):
         TicketWrite.objects.filter(ticket=ticket), request.tenant, pk=write_pk
     )
     context = {"write": write, "outcome": describe(write)}
-    return render(request, "sync/work/write_outcome.html", context)
+    response = render(request, "sync/work/write_outcome.html", context)
+    # Only a write still open polls this: a settled one has just gone through.
+    return announce_change(response) if write.state == TicketWrite.DONE else response

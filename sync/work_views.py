@@ -89,7 +89,15 @@ def ticket_writes(request, pk):
         and bool(writes)
         and writes[0].state == TicketWrite.DONE
     )
-    return render(request, "sync/work/writes.html", context)
+    response = render(request, "sync/work/writes.html", context)
+    return announce_change(response) if context["settled"] else response
+
+
+def announce_change(response):
+    """Tell the ticket page (an htmx event) that ConnectWise took a change,
+    so it reads the ticket's facts, notes and time entries again."""
+    response["HX-Trigger"] = "ticket-changed"
+    return response
 
 
 @require_POST

@@ -11,6 +11,7 @@ Nothing is dropped: a failed write stays until someone retries it.
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -156,7 +157,9 @@ def queue(write_id) -> bool:
     from sync.write_tasks import send_ticket_write
 
     try:
-        send_ticket_write.apply_async((write_id,), retry=False)
+        send_ticket_write.apply_async(
+            (write_id,), queue=settings.SUPERIT_WRITE_QUEUE, retry=False
+        )
     except Exception as error:  # any broker failure: the write is kept
         log.warning(
             "ticket write not queued",

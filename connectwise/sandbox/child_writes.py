@@ -148,8 +148,8 @@ def add_time_entry(sandbox, body: dict) -> dict:
         "notes": _text(body, "notes"),
         "workType": _work_type(body.get("workType")),
     }
-    if member is not None:
-        fields["member"] = {"id": member[0]}
+    # Without a member the entry is the API member's own, as in ConnectWise.
+    fields["member"] = {"id": member[0]} if member is not None else API_MEMBER_REF
     entry_id = data.add("time_entries", **fields)
     _ticket_changed(sandbox, ticket_id)
     return data.time_entry(entry_id)
@@ -311,6 +311,9 @@ def _author(sandbox, value) -> tuple | None:
         message = f"The API member may not enter this for member {member[1]}"
         raise Invalid("member", message)
     return member
+
+
+API_MEMBER_REF = {"id": API_MEMBER_ID, "identifier": CHANGED_BY, "name": "Sandbox API"}
 
 
 def _is_api_member(value) -> bool:
