@@ -22,6 +22,8 @@ class ProfileForm(forms.Form):
         label="ConnectWise member",
         max_length=100,
         required=False,
+        # Suggestions from the synced members (the page's datalist).
+        widget=forms.TextInput(attrs={"list": "cw-members", "autocomplete": "off"}),
         help_text="The member identifier you sign in to ConnectWise with (for "
         "example jgarcia). Leave empty to be found by your e-mail address.",
     )

@@ -35,6 +35,15 @@ def _connection(request, pk):
     )
 
 
+def _status_mapping(request, connection, mapping_pk):
+    return get_for_tenant_or_404(
+        StatusMapping.objects.select_related("board", "board_status"),
+        request.tenant,
+        pk=mapping_pk,
+        connection=connection,
+    )
+
+
 def _page_url(connection, field, board=None):
     query = {"field": field, **({"board": board.pk} if board else {})}
     return (
@@ -126,12 +135,7 @@ def status_mapping_add(request, pk, board_pk):
 @manager_required
 def status_mapping_edit(request, pk, mapping_pk):
     connection = _connection(request, pk)
-    row = get_for_tenant_or_404(
-        StatusMapping.objects.select_related("board", "board_status"),
-        request.tenant,
-        pk=mapping_pk,
-        connection=connection,
-    )
+    row = _status_mapping(request, connection, mapping_pk)
     initial = {
         "superit_status": row.superit_status,
         "is_default": row.is_default,
@@ -179,12 +183,7 @@ def _saved_message(row, previous):
 @manager_required
 def status_mapping_delete(request, pk, mapping_pk):
     connection = _connection(request, pk)
-    row = get_for_tenant_or_404(
-        StatusMapping.objects.select_related("board", "board_status"),
-        request.tenant,
-        pk=mapping_pk,
-        connection=connection,
-    )
+    row = _status_mapping(request, connection, mapping_pk)
     _logged("status mapping deleted", request, connection, row)
     row.delete()
     messages.success(
