@@ -144,6 +144,20 @@ def test_a_refusal_shows_connectwises_message_and_keeps_what_was_typed(
     assert not Ticket.objects.filter(summary="Printer offline").exists()
 
 
+def test_a_refused_creation_stays_in_the_failed_list_with_create_again(
+    world_a, company, tech, django_capture_on_commit_callbacks
+):
+    gone = Board.objects.get(connection=company.connection, cw_id=12)
+    Board.objects.filter(pk=gone.pk).update(cw_id=998)
+    create(tech, company, django_capture_on_commit_callbacks, board=gone.pk)
+    assert send_last().state == TicketWrite.FAILED
+    failed = reverse("sync:failed-writes", args=[company.connection_id])
+    page = world_a.manager_client.get(failed).content.decode()
+    assert "Create the ticket “Printer offline”" in page
+    assert "Board 998 not found" in page
+    assert f'{URL}?company={company.pk}">Create again</a>' in page
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
