@@ -18,6 +18,8 @@ from datetime import datetime
 import orjson
 from django.db.models import F, Q
 
+from superit.params import parse_moment
+
 
 @dataclass(frozen=True)
 class Sort:
@@ -157,10 +159,4 @@ def _value(value, sort):
 
 
 def _moment(value):
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
+    return parse_moment(value)

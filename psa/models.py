@@ -32,6 +32,7 @@ class Connection(models.Model):
     codebase = models.CharField(max_length=50, blank=True)
     public_key = models.CharField("Public Key", max_length=100)
     private_key_token = models.TextField(editable=False)
+    ENCRYPTED_FIELDS = ("private_key_token",)  # for rotate_secrets
     status = models.CharField(max_length=20, choices=STATUSES, default=DRAFT)
     # An edit is tested as a draft that, once saved, replaces this row's values.
     replaces = models.ForeignKey(
@@ -605,3 +606,52 @@ class ValueMapping(models.Model):
 
     def __str__(self):
         return f"{self.field}: {self.cw_label} = {self.superit_value}"
+
+
+class KeyRotation(models.Model):
+    """Who replaced a connection's API keys, and when; never the keys."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="key_rotations"
+    )
+    rotated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rotated_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-rotated_at", "-pk"]
+
+    def __str__(self):
+        return f"Keys of {self.connection_id} rotated {self.rotated_at:%Y-%m-%d %H:%M}"
+
+
+class WriteRefusal(models.Model):
+    """A permission area whose write ConnectWise refused with 403: reads
+    cannot prove write rights, so the permission check shows these."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="write_refusals"
+    )
+    area = models.CharField(max_length=40)
+    refused_at = models.DateTimeField()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "area"], name="write_refusal_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.area} writes refused"

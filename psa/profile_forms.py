@@ -1,18 +1,12 @@
-"""The signed-in person's profile: their name, and their ConnectWise member
-when ConnectWise knows them by another e-mail than Super IT does."""
+"""The signed-in person's profile: their name, and (managers) their
+ConnectWise member when ConnectWise knows them by another e-mail than Super
+IT does. A technician's member is set by a manager on the Teams page, so no
+one can write in ConnectWise as a colleague."""
 
 from django import forms
 
-from psa.models import Connection, Member
+from psa.members import ClaimRefused, claimable_member
 from superit.params import clean_text
-
-
-def tenant_members(tenant):
-    """Active members of the tenant's active connections."""
-    connections = Connection.objects.for_tenant(tenant).filter(status=Connection.ACTIVE)
-    return Member.objects.for_tenant(tenant).filter(
-        connection__in=connections, deleted_at__isnull=True, inactive=False
-    )
 
 
 class ProfileForm(forms.Form):
@@ -28,9 +22,12 @@ class ProfileForm(forms.Form):
         "example jgarcia). Leave empty to be found by your e-mail address.",
     )
 
-    def __init__(self, *args, tenant, **kwargs):
+    def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tenant = tenant
+        self.membership = membership
+        if not membership.is_manager:
+            # Set by a manager on the Teams page; shown on the page instead.
+            del self.fields["cw_member_identifier"]
 
     def clean_first_name(self):
         return clean_text(self.cleaned_data["first_name"])
@@ -39,16 +36,18 @@ class ProfileForm(forms.Form):
         return clean_text(self.cleaned_data["last_name"])
 
     def clean_cw_member_identifier(self):
-        identifier = clean_text(self.cleaned_data["cw_member_identifier"])
-        if not identifier:
-            return ""
-        member = (
-            tenant_members(self.tenant).filter(identifier__iexact=identifier).first()
+        return clean_member_identifier(
+            self.membership, self.cleaned_data["cw_member_identifier"]
         )
-        if member is None:
-            raise forms.ValidationError(
-                f"No active ConnectWise member “{identifier}” on this team's "
-                "connections: enter the identifier ConnectWise shows for you, "
-                "or run a sync if you were added to ConnectWise recently."
-            )
-        return member.identifier
+
+
+def clean_member_identifier(membership, value):
+    """The member identifier to store for ``membership`` ("" to be found by
+    e-mail), as ConnectWise spells it; ValidationError saying why not."""
+    identifier = clean_text(value)
+    if not identifier:
+        return ""
+    try:
+        return claimable_member(membership, identifier).identifier
+    except ClaimRefused as refusal:
+        raise forms.ValidationError(str(refusal)) from None

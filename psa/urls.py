@@ -4,7 +4,9 @@ from psa.views import (
     companies,
     company_links,
     connections,
+    key_rotation,
     mappings,
+    permissions,
     profile,
     teams,
     ticket_page,
@@ -28,6 +30,16 @@ urlpatterns = [
         "connections/<int:pk>/edit/",
         connections.connection_edit,
         name="connection-edit",
+    ),
+    path(
+        "connections/<int:pk>/keys/",
+        key_rotation.rotate,
+        name="connection-keys",
+    ),
+    path(
+        "connections/<int:pk>/permissions/",
+        permissions.check_permissions,
+        name="connection-permissions",
     ),
     path(
         "connections/<int:pk>/companies/",
@@ -87,6 +99,11 @@ urlpatterns = [
     path("unrouted/", unrouted.unrouted_list, name="unrouted"),
     path("unrouted/route/", unrouted.route_tickets, name="unrouted-route"),
     path("teams/<int:pk>/delete/", teams.team_delete, name="team-delete"),
+    path(
+        "memberships/<int:pk>/member/",
+        teams.membership_member,
+        name="membership-member",
+    ),
     path("tickets/", tickets.ticket_list, name="tickets"),
     path("tickets/rows/", tickets.ticket_rows, name="ticket-rows"),
     path("tickets/count/", tickets.ticket_count, name="ticket-count"),

@@ -37,3 +37,13 @@ def decrypt(token):
             "A stored secret cannot be decrypted with the configured "
             "SUPERIT_FERNET_KEYS; restore the key it was encrypted with."
         ) from None
+
+
+def rotate(token):
+    """The same secret encrypted under the first key, for rotate_secrets."""
+    try:
+        return _current().rotate(token.encode()).decode()
+    except (InvalidToken, AttributeError):
+        raise SecretUnreadable(
+            "This secret cannot be decrypted with any of SUPERIT_FERNET_KEYS."
+        ) from None

@@ -113,7 +113,10 @@ def write_outcome(request, pk, write_pk):
     write = get_for_tenant_or_404(
         TicketWrite.objects.filter(ticket=ticket), request.tenant, pk=write_pk
     )
-    context = {"write": write, "outcome": describe(write)}
+    # Done, the ticket's version has moved on (stored from ConnectWise): the
+    # page's forms take it, so the technician's next change is not taken
+    # for a conflict with this one.
+    context = {"write": write, "outcome": describe(write), "base": base_value(ticket)}
     response = render(request, "sync/work/write_outcome.html", context)
     # Only a write still open polls this: a settled one has just gone through.
     return announce_change(response) if write.state == TicketWrite.DONE else response

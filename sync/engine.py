@@ -20,9 +20,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from connectwise import conditions
-from connectwise.errors import BadResponse, ConnectWiseError
+from connectwise.errors import AuthenticationFailed, BadResponse, ConnectWiseError
 from psa import mapping, routing
 from psa.clients import client_for
+from psa.key_health import keys_refused, mark_keys_failing
 from psa.models import Board, Company, Connection, Ticket
 from sync import leases, links, reconcile
 from sync.models import SyncLogEntry, SyncRun, SyncState
@@ -58,6 +59,10 @@ class SyncEngine:
                 self._run_stage(stage)
         except LeaseLost:
             log.warning("sync lease lost", extra=fields)
+        except AuthenticationFailed as error:
+            self._fail(keys_refused("a sync"))
+            mark_keys_failing(self.connection, keys_refused("a sync"))
+            log.warning("sync failed", extra={**fields, "code": error.code})
         except ConnectWiseError as error:
             self._fail(error.message)
             log.warning("sync failed", extra={**fields, "code": error.code})

@@ -236,7 +236,10 @@ class TicketWrite(models.Model):
     previous = models.JSONField(default=dict, blank=True)
     # The ticket's lastUpdated the technician saw when asking.
     base_updated_at = models.DateTimeField(null=True, blank=True)
-    # ConnectWise's current values, when it changed since base_updated_at.
+    # The ticket as the technician saw it when asking (when Super IT still
+    # had that version), and ConnectWise's current values when it changed
+    # since base_updated_at: the two versions a conflict shows.
+    seen = models.JSONField(default=dict, blank=True)
     theirs = models.JSONField(default=dict, blank=True)
     author = models.CharField(max_length=10, choices=AUTHORS, blank=True)
     member_identifier = models.CharField(max_length=100, blank=True)

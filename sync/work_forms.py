@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from psa.members import active_members
 from psa.models import Board
-from superit.params import clean_text
+from superit.params import clean_lines, clean_text
 
 NOTE_TEXT_LIMIT = 10_000
 DISCUSSION, INTERNAL = "discussion", "internal"
@@ -26,6 +26,10 @@ BILLABLE_OPTIONS = [
 ]
 # ConnectWise's limit on a ticket's summary.
 SUMMARY_LIMIT = 100
+# Time entered or scheduled further back (or ahead) than this is a typo.
+PAST_LIMIT = timedelta(days=366)
+TOO_LONG_AGO = "The start is more than a year ago: check the date."
+MAX_SCHEDULE = timedelta(days=31)
 MAX_HOURS = Decimal(24)
 # Time is entered for work done, or about to be done today.
 FUTURE_LIMIT = timedelta(days=1)
@@ -36,8 +40,7 @@ DATETIME_INPUT = forms.DateTimeInput(
 
 def _text(value, limit, what):
     """Keep line breaks, drop invisible characters, bound the length."""
-    lines = [clean_text(line) for line in value.splitlines()]
-    text = "\n".join(lines).strip()
+    text = clean_lines(value)
     if len(text) > limit:
         raise forms.ValidationError(f"{what} must be {limit} characters or fewer.")
     return text
@@ -86,6 +89,9 @@ class TimeEntryForm(forms.Form):
             return data
         if start > timezone.now() + FUTURE_LIMIT:
             self.add_error("time_start", "The start is too far in the future.")
+            return data
+        if start < timezone.now() - PAST_LIMIT:
+            self.add_error("time_start", TOO_LONG_AGO)
             return data
         if end is None and hours is None:
             self.add_error("time_end", "Give an end time or the hours worked.")
@@ -138,10 +144,15 @@ class AssignForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("date_start"), data.get("date_end")
+        now = timezone.now()
         if end is not None and start is None:
             self.add_error("date_start", "Give a start with the end.")
+        elif start is not None and not now - PAST_LIMIT <= start <= now + PAST_LIMIT:
+            self.add_error("date_start", "Schedule within a year from today.")
         elif start is not None and end is not None and end <= start:
             self.add_error("date_end", "The end must be after the start.")
+        elif end is not None and end - start > MAX_SCHEDULE:
+            self.add_error("date_end", "A schedule entry can span 31 days at most.")
         return data
 
     def request(self):

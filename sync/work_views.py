@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from psa.models import Connection
 from psa.visibility import visible_tickets
+from superit.params import parse_moment
 from superit.permissions import manager_required, tenant_required
 from superit.tenancy import get_for_tenant_or_404
 from sync import writeback
@@ -39,6 +40,8 @@ def _writes_context(ticket):
     writes = list(ticket.writes.select_related("requested_by")[:WRITES_SHOWN])
     for tw in writes:
         tw.description = writeback.describe(tw)
+        # ConnectWise's lastUpdated as a moment, shown like the other dates.
+        tw.theirs_updated_at = parse_moment(tw.theirs.get("lastUpdated") or "")
     return {
         "ticket": ticket,
         "writes": writes,

@@ -28,6 +28,7 @@ from connectwise.errors import (
 )
 from psa.clients import client_for
 from psa.models import Connection, Ticket
+from sync import write_permissions
 from sync.entities import TICKETS
 from sync.models import TicketWrite
 from sync.refresh import store_records
@@ -130,6 +131,8 @@ def _prepare(tw) -> None:
     """Hold a stale change as a conflict; otherwise show it at once and
     queue it."""
     ticket = _locked_ticket(tw)
+    if ticket is not None and not tw.seen and not _stale(ticket, tw):
+        tw.seen = stored_version(ticket)
     if ticket is not None and tw.kind in CHECKED and _stale(ticket, tw):
         tw.state, tw.message = TicketWrite.CONFLICT, CHANGED
         tw.theirs = stored_version(ticket)
@@ -271,6 +274,7 @@ def send(write_id) -> None:
         _back_in_line(tw)
         raise
     except ConnectWiseError as error:
+        write_permissions.note_refusal(tw, error)
         fail(tw, _refusal(tw, error), gone=isinstance(error, NotFound))
     except Exception:
         log.exception("ticket write crashed", extra=_fields(tw))
@@ -278,6 +282,7 @@ def send(write_id) -> None:
     else:
         if answer is not CONFLICT_SEEN:
             _done(tw, answer)
+            write_permissions.note_success(tw)
 
 
 def _claim(write_id):

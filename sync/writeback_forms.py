@@ -3,10 +3,10 @@ against the ticket's own board, so nothing ConnectWise would refuse for a
 reason Super IT knows is ever queued."""
 
 from django import forms
-from django.utils.dateparse import parse_datetime
 
 from psa import mapping
 from psa.models import SuperITStatus
+from superit.params import clean_lines, parse_moment
 from sync.writers import close, status
 
 OUT_OF_DATE = "This form is out of date: reload the ticket and try again."
@@ -20,11 +20,8 @@ def parse_base(value):
         raise forms.ValidationError(OUT_OF_DATE)
     if value == "":
         return None
-    try:
-        when = parse_datetime(value)
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
+    when = parse_moment(value)
+    if when is None:
         raise forms.ValidationError(OUT_OF_DATE)
     return when
 
@@ -115,6 +112,12 @@ class CloseForm(TicketWorkForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write the resolution note to close with."},
     )
+
+    def clean_resolution(self):
+        text = clean_lines(self.cleaned_data["resolution"])
+        if not text:
+            raise forms.ValidationError("Write the resolution note to close with.")
+        return text
 
     def clean(self):
         data = super().clean()

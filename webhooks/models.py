@@ -28,6 +28,7 @@ class WebhookEndpoint(models.Model):
     )
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     secret_encrypted = models.TextField(editable=False)
+    ENCRYPTED_FIELDS = ("secret_encrypted",)  # for rotate_secrets
     enabled = models.BooleanField(default=True)
     require_signature = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)

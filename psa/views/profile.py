@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from psa.members import find_member, member_name
+from psa.members import find_member, member_name, tenant_members
 from psa.models import Connection
-from psa.profile_forms import ProfileForm, tenant_members
+from psa.profile_forms import ProfileForm
 from superit.permissions import tenant_required
 
 
@@ -20,7 +20,7 @@ def profile(request):
         "last_name": request.user.last_name,
         "cw_member_identifier": membership.cw_member_identifier,
     }
-    form = ProfileForm(request.POST or None, initial=initial, tenant=request.tenant)
+    form = ProfileForm(request.POST or None, initial=initial, membership=membership)
     if request.method == "POST" and form.is_valid():
         _save(request, form.cleaned_data)
         messages.success(request, "Profile saved.")
@@ -29,6 +29,7 @@ def profile(request):
         "form": form,
         "members": _members_by_connection(request.tenant, membership),
         "known": tenant_members(request.tenant).order_by("identifier")[:500],
+        "member_set": membership.cw_member_identifier,
     }
     return render(request, "psa/profile.html", context)
 
@@ -37,8 +38,9 @@ def _save(request, values):
     user, membership = request.user, request.membership
     user.first_name, user.last_name = values["first_name"], values["last_name"]
     user.save(update_fields=["first_name", "last_name"])
-    membership.cw_member_identifier = values["cw_member_identifier"]
-    membership.save(update_fields=["cw_member_identifier"])
+    if "cw_member_identifier" in values:
+        membership.cw_member_identifier = values["cw_member_identifier"]
+        membership.save(update_fields=["cw_member_identifier"])
 
 
 def _members_by_connection(tenant, membership):

@@ -115,4 +115,5 @@ def test_beat_runs_the_dispatchers_and_the_sweeper():
         "sync.tasks.dispatch_reconcile",
         "sync.tasks.sweep_stale_runs",
         "webhooks.tasks.sweep_waiting_events",
+        "sync.write_tasks.sweep_ticket_writes",
     }

@@ -227,14 +227,20 @@ def test_a_time_entry_by_start_and_hours(
         ({"hours": "3"}, "3 hours does not match the start and end (1.50)."),
         ({"time_start": "2100-01-01T08:00", "time_end": ""}, "too far in the future"),
         ({"time_start": "yesterday"}, "Enter a valid date/time."),
+        (
+            {"time_start": "2001-01-01T08:00", "time_end": ""},
+            "The start is more than a year ago: check the date.",
+        ),
+        ({"time_start": "0001-01-01T00:00", "time_end": ""}, "more than a year ago"),
     ],
 )
 def test_a_time_entry_that_does_not_add_up_is_refused_with_a_reason(
     ticket, tech, django_capture_on_commit_callbacks, change, message
 ):
+    day = (timezone.now() - timedelta(days=2)).strftime("%Y-%m-%d")
     data = {
-        "time_start": "2025-05-05T09:00",
-        "time_end": "2025-05-05T10:30",
+        "time_start": f"{day}T09:00",
+        "time_end": f"{day}T10:30",
         "billable_option": "Billable",
         **change,
     }

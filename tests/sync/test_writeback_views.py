@@ -176,6 +176,28 @@ def test_a_stale_form_shows_both_versions_and_sends_nothing(ticket, world_a, que
     assert "Send anyway" in html and "Discard" in html
 
 
+def test_a_conflict_at_send_time_shows_what_was_seen_beside_connectwise_s(
+    ticket, world_a, fresh_sandbox
+):
+    loaded_summary, loaded_status = ticket.summary, ticket.status_name
+    tw = writeback.request_write(
+        ticket=ticket,
+        kind=TicketWrite.STATUS,
+        request=status.status_request(other_status(ticket)),
+        user=world_a.technician,
+        base_updated_at=ticket.cw_updated_at,
+    )
+    fresh_sandbox.data.update("tickets", ticket.cw_id, summary="Changed by Ana")
+    tw = run(tw)
+    assert tw.state == TicketWrite.CONFLICT
+    assert (tw.seen["summary"], tw.seen["status"]) == (loaded_summary, loaded_status)
+    page = world_a.technician_client.get(
+        reverse("sync:ticket-work", args=[ticket.pk]), **HTMX
+    ).content.decode()
+    row = page[page.index("<th>Summary</th>") :].split("</tr>")[0]
+    assert loaded_summary in row and "Changed by Ana" in row
+
+
 def test_send_anyway_and_discard_from_the_page(
     ticket, world_a, queued, django_capture_on_commit_callbacks
 ):

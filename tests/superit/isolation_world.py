@@ -1,0 +1,258 @@
+"""Tenant A's rows for the isolation walk: one of each kind a URL can name.
+
+Every name and text carries a marker no page of another tenant (or of a
+technician outside the ticket's team) may ever show. The ticket and what
+hangs off it route to "Tier 2", a team A's technician is not in.
+"""
+
+from django.apps import apps
+from django.utils import timezone
+
+from psa.models import (
+    Board,
+    BoardStatus,
+    Company,
+    CompanyTeamLink,
+    Contact,
+    Member,
+    Priority,
+    StatusMapping,
+    SuperITStatus,
+    Ticket,
+    TicketNote,
+    TimeEntry,
+    ValueMapping,
+)
+from superit.models import Membership, Notification, Team, Tenant, User
+from sync.models import SyncLogEntry, SyncRun, TicketWrite
+from webhooks.models import WebhookEndpoint, WebhookEvent
+
+PRIVATE_KEY = "isolation-private-key-7Qv2"
+WEBHOOK_SECRET = "isolation-webhook-secret-9Lm4"
+
+
+class IsolationWorld:
+    """Tenant A (``world_a``) with a row of every kind, and the strings
+    that must stay inside it."""
+
+    def __init__(self, world):
+        self.world = world
+        self.tenant = world.tenant
+        now = timezone.now()
+        self.connection = world.connection(
+            name="Alpha Hidden Connection", private_key=PRIVATE_KEY
+        )
+        self.hidden_team = Team.objects.create(tenant=self.tenant, name="Alpha Tier 2")
+        self.board = self._row(Board, 12, name="Alpha Hidden Board")
+        self.status = self._row(
+            BoardStatus,
+            101,
+            board=self.board,
+            cw_board_id=12,
+            name="Alpha Waiting Status",
+        )
+        self.status_mapping = StatusMapping.objects.create(
+            tenant=self.tenant,
+            connection=self.connection,
+            board=self.board,
+            board_status=self.status,
+            superit_status=SuperITStatus.PENDING_USER_INPUT,
+        )
+        self.priority = self._row(Priority, 8, name="Alpha Priority Seven", sort=1)
+        self.value_mapping = ValueMapping.objects.create(
+            tenant=self.tenant,
+            connection=self.connection,
+            field=ValueMapping.PRIORITY,
+            cw_value=str(self.priority.cw_id),
+            cw_label=self.priority.name,
+            superit_value="High",
+        )
+        self.member = self._row(
+            Member, 171, identifier="alphamember", first_name="Alphonse"
+        )
+        self.company = self._row(
+            Company, 1, name="Alpha Hidden Dental", identifier="ALPHADENT"
+        )
+        self.contact = self._row(
+            Contact,
+            5,
+            company=self.company,
+            cw_company_id=1,
+            first_name="Alpha",
+            last_name="Contactperson",
+            email="contact@alphahidden.example",
+        )
+        self.link = CompanyTeamLink.objects.create(
+            tenant=self.tenant,
+            connection=self.connection,
+            company=self.company,
+            team=self.hidden_team,
+        )
+        self.ticket = self._row(
+            Ticket,
+            7001,
+            summary="Alpha hidden printer on fire",
+            board=self.board,
+            cw_board_id=12,
+            board_name=self.board.name,
+            status=self.status,
+            cw_status_id=101,
+            status_name=self.status.name,
+            company=self.company,
+            cw_company_id=1,
+            company_name=self.company.name,
+            contact=self.contact,
+            cw_contact_id=5,
+            contact_name="Alpha Contactperson",
+            priority=self.priority,
+            cw_priority_id=8,
+            priority_name=self.priority.name,
+            owner=self.member,
+            cw_owner_id=171,
+            owner_identifier="alphamember",
+            routed_team=self.hidden_team,
+            routing=Ticket.LINKED,
+            cw_updated_at=now,
+        )
+        self.note = self._row(
+            TicketNote,
+            9001,
+            ticket=self.ticket,
+            cw_ticket_id=7001,
+            text="Alpha hidden note text",
+        )
+        self.time_entry = self._row(
+            TimeEntry,
+            9101,
+            ticket=self.ticket,
+            cw_charge_to_id=7001,
+            charge_to_type="ServiceTicket",
+            notes="Alpha hidden time notes",
+        )
+        self.write = TicketWrite.objects.create(
+            tenant=self.tenant,
+            connection=self.connection,
+            ticket=self.ticket,
+            kind=TicketWrite.NOTE,
+            state=TicketWrite.FAILED,
+            request={"text": "Alpha hidden write text", "internal": True},
+            message="Alpha hidden refusal message",
+            requested_by=world.manager,
+        )
+        self.create_write = TicketWrite.objects.create(
+            tenant=self.tenant,
+            connection=self.connection,
+            kind=TicketWrite.CREATE,
+            state=TicketWrite.PENDING,
+            request={
+                "company_pk": self.company.pk,
+                "summary": "Alpha hidden new ticket",
+                "board_id": self.board.cw_id,
+            },
+            requested_by=world.manager,
+        )
+        self.run = SyncRun.objects.create(
+            tenant=self.tenant,
+            connection=self.connection,
+            kind=SyncRun.TICKETS,
+            status=SyncRun.FAILED,
+            error="Alpha hidden sync error",
+        )
+        SyncLogEntry.objects.create(
+            tenant=self.tenant,
+            run=self.run,
+            level=SyncLogEntry.ERROR,
+            entity="tickets",
+            message="Alpha hidden log line",
+        )
+        self.endpoint = WebhookEndpoint(tenant=self.tenant, connection=self.connection)
+        self.endpoint.set_secret(WEBHOOK_SECRET)
+        self.endpoint.save()
+        self.event = WebhookEvent.objects.create(
+            tenant=self.tenant,
+            endpoint=self.endpoint,
+            connection=self.connection,
+            action="updated",
+            entity_type="ticket",
+            cw_id=7001,
+            body='{"Summary": "Alpha hidden callback body"}',
+            reason="Alpha hidden callback reason",
+        )
+        self.notification = Notification.objects.create(
+            tenant=self.tenant,
+            user=world.manager,
+            message="Alpha hidden notice for the manager",
+        )
+        self.manager_membership = Membership.objects.get(
+            user=world.manager, tenant=self.tenant
+        )
+        self.technician_membership = Membership.objects.get(
+            user=world.technician, tenant=self.tenant
+        )
+
+    def _row(self, model, cw_id, **fields):
+        return model.objects.create(
+            tenant=self.tenant,
+            connection=self.connection,
+            cw_id=cw_id,
+            synced_at=timezone.now(),
+            **fields,
+        )
+
+    def ticket_strings(self):
+        """What only someone who may see the ticket may read."""
+        return [
+            self.ticket.summary,
+            self.note.text,
+            self.time_entry.notes,
+            "Alpha hidden write text",
+            self.write.message,
+            "Alpha hidden new ticket",
+            self.company.name,
+            self.contact.email,
+            self.notification.message,
+        ]
+
+    def tenant_strings(self):
+        """What no one outside tenant A may read."""
+        return [
+            *self.ticket_strings(),
+            self.tenant.name,
+            self.connection.name,
+            self.hidden_team.name,
+            self.board.name,
+            self.status.name,
+            self.priority.name,
+            self.member.identifier,
+            self.run.error,
+            "Alpha hidden log line",
+            "Alpha hidden callback body",
+            self.event.reason,
+            self.world.manager.email,
+            self.world.technician.email,
+            str(self.endpoint.public_id),
+        ]
+
+    def secrets(self):
+        return [PRIVATE_KEY, WEBHOOK_SECRET]
+
+    def fingerprint(self):
+        """Every row of tenant A, to prove a request changed none of them."""
+        rows = {
+            "tenant": list(Tenant.objects.filter(pk=self.tenant.pk).values()),
+            "users": list(
+                User.objects.filter(memberships__tenant=self.tenant)
+                .order_by("pk")
+                .values("pk", "email", "password", "is_active", "first_name")
+            ),
+            "team members": list(
+                Membership.teams.through.objects.filter(team__tenant=self.tenant)
+                .order_by("pk")
+                .values()
+            ),
+        }
+        for model in apps.get_models():
+            if any(f.name == "tenant" for f in model._meta.concrete_fields):
+                queryset = model._default_manager.filter(tenant=self.tenant)
+                rows[model._meta.label] = list(queryset.order_by("pk").values())
+        return rows
