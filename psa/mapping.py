@@ -10,6 +10,7 @@ left unmapped for a manager, and no proposal ever changes a mapping.
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from psa import mapping_rules
@@ -86,31 +87,51 @@ def status_to_write(ticket, superit_status):
     """The board status to write when a technician picks a Super IT status:
     the board's default for it, else the only one mapped. Raises NotMapped
     when the board has none, or several and none is the default."""
-    superit_status = SuperITStatus(superit_status)
-    label = superit_status.label
+    chosen = statuses_to_write(ticket)[SuperITStatus(superit_status)]
+    if isinstance(chosen, NotMapped):
+        raise chosen
+    return chosen
+
+
+def statuses_to_write(ticket):
+    """For every Super IT status, the board status status_to_write would
+    write, or the NotMapped saying why none (one query)."""
     if ticket.board_id is None:
-        raise NotMapped(
-            f"This ticket has no board, so no status can be written for {label}."
-        )
+        return {
+            value: NotMapped(
+                "This ticket has no board, so no status can be written for "
+                f"{value.label}."
+            )
+            for value in SuperITStatus
+        }
     mappings = list(
         StatusMapping.objects.filter(
             board_id=ticket.board_id,
-            superit_status=superit_status,
             board_status__inactive=False,
             board_status__deleted_at__isnull=True,
         ).select_related("board_status", "board")
     )
-    chosen = [m for m in mappings if m.is_default] or mappings
-    if len(chosen) == 1:
-        return chosen[0].board_status
     board = ticket.board.name if ticket.board else ticket.board_name
+    found = {}
+    for value in SuperITStatus:
+        mapped = [m for m in mappings if m.superit_status == value]
+        chosen = [m for m in mapped if m.is_default] or mapped
+        found[value] = (
+            chosen[0].board_status
+            if len(chosen) == 1
+            else _not_mapped(board, value.label, chosen)
+        )
+    return found
+
+
+def _not_mapped(board, label, chosen):
     if not chosen:
-        raise NotMapped(
+        return NotMapped(
             f"The board “{board}” has no status mapped to {label}. "
             "A manager can add one under Field Mapping."
         )
     names = ", ".join(f"“{m.board_status.name}”" for m in chosen)
-    raise NotMapped(
+    return NotMapped(
         f"The board “{board}” has several statuses mapped to {label} ({names}) "
         "and none is set as default. A manager can set one under Field Mapping."
     )
@@ -178,8 +199,20 @@ def warnings(connection):
 
 
 def _unmapped_status_warnings(connection):
+    """Unmapped statuses a ticket can be in: active ones, and inactive ones
+    only while open tickets still carry them (no one can pick the rest)."""
     by_board = {}
-    rows = unmapped_statuses(connection).select_related("board")
+    carried = Ticket.objects.filter(
+        connection=connection,
+        closed=False,
+        deleted_at__isnull=True,
+        status__inactive=True,
+    ).values("status_id")
+    rows = (
+        unmapped_statuses(connection)
+        .filter(Q(inactive=False) | Q(pk__in=carried))
+        .select_related("board")
+    )
     for status in rows.order_by("board__name", "board_id", "sort_order", "cw_id"):
         by_board.setdefault(status.board, []).append(status.name)
     for board, names in by_board.items():

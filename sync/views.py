@@ -5,11 +5,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from connectwise.errors import ConnectWiseError
 from psa.models import Connection
-from psa.views.tickets import visible_tickets
+from psa.visibility import visible_tickets
 from superit.permissions import manager_required, tenant_required
 from superit.tenancy import get_for_tenant_or_404
-from sync import tasks
+from sync import notes, tasks
 from sync.entities import BY_NAME
 from sync.forms import SyncScheduleForm
 from sync.models import SyncLogEntry, SyncRun, SyncState
@@ -128,11 +129,23 @@ def _entity_rows(connection, runs):
 @require_POST
 @tenant_required
 def refresh_notes(request, pk):
-    """Read the ticket's notes from ConnectWise again (queued)."""
+    """Read the ticket's notes from ConnectWise again: queued from the
+    button; read at once for the ticket page's htmx request, made when it
+    has none of the ticket's notes yet (first syncs read no notes)."""
     ticket = get_for_tenant_or_404(visible_tickets(request), request.tenant, pk=pk)
-    tasks.refresh_notes.delay(ticket.pk)
-    messages.info(request, "Notes are being read from ConnectWise; reload shortly.")
-    return redirect("psa:ticket", pk=ticket.pk)
+    if not request.htmx:
+        tasks.refresh_notes.delay(ticket.pk)
+        messages.info(request, "Notes are being read from ConnectWise; reload shortly.")
+        return redirect("psa:ticket", pk=ticket.pk)
+    try:
+        found = notes.refresh_ticket_notes(ticket)
+    except ConnectWiseError as error:
+        return render(request, "sync/notes_read.html", {"error": error.message})
+    response = render(request, "sync/notes_read.html", {"found": found})
+    if found:
+        # The ticket page reads its notes section again (psa/ticket_detail).
+        response["HX-Trigger"] = "ticket-changed"
+    return response
 
 
 @require_safe

@@ -45,6 +45,14 @@ class TicketWorkForm(forms.Form):
         return parse_base(self.data.get("base_updated_at"))
 
 
+def _written_as(superit_status, board_status):
+    """A Super IT status as the form offers it: with the board status it
+    writes, or saying the board maps none (picking it explains the rest)."""
+    if isinstance(board_status, mapping.NotMapped):
+        return f"{superit_status.label} (not mapped on this board)"
+    return f"{superit_status.label} → {board_status.name}"
+
+
 class StatusForm(TicketWorkForm):
     superit_status = forms.ChoiceField(
         label="Super IT status",
@@ -64,6 +72,10 @@ class StatusForm(TicketWorkForm):
         self.statuses = list(mapping.status_choices(ticket))
         self.fields["board_status"].widget.choices = [("", "—")] + [
             (str(s.pk), s.name) for s in self.statuses
+        ]
+        written = mapping.statuses_to_write(ticket)
+        self.fields["superit_status"].choices = [("", "—")] + [
+            (value, _written_as(value, written[value])) for value in SuperITStatus
         ]
 
     def clean(self):

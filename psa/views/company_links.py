@@ -38,7 +38,7 @@ def link_dialog(request, pk, company_pk):
     messages.success(
         request,
         f"“{company.name}” is linked to {link.team.name}: "
-        f"{routed} ticket{'s' if routed != 1 else ''} routed now.",
+        f"{routed} ticket{'s' if routed != 1 else ''}, open and closed, routed now.",
     )
     return _back(request, connection)
 
@@ -146,7 +146,8 @@ def _bulk_link(request, connection, ids):
     )
     messages.success(
         request,
-        f"{len(ids)} companies linked to {team.name}: {routed} tickets routed now.",
+        f"{len(ids)} companies linked to {team.name}: {routed} tickets, open and "
+        "closed, routed now.",
     )
     return None
 

@@ -235,7 +235,7 @@ def test_linking_a_company_routes_its_tickets_at_once(data):
         "Acme on Help Desk",
         "Acme closed",
     }
-    assert "2 tickets routed now" in " ".join(_messages(response))
+    assert "2 tickets, open and closed, routed now" in " ".join(_messages(response))
 
 
 def test_the_dialog_goes_back_to_the_page_it_was_opened_from(data):

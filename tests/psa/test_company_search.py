@@ -72,3 +72,18 @@ def test_a_contact_deleted_in_connectwise_no_longer_matches(world_a):
     _company(world_a, connection, 1, "Acme", [("Dana", "Gone")])
     Contact.objects.update(deleted_at=timezone.now())
     assert _names(world_a, connection, "gone") == []
+
+
+def test_a_row_lists_three_contacts_and_a_search_lists_them_all(world_a):
+    connection = world_a.connection()
+    people = [("Ana", "One"), ("Ben", "Two"), ("Cy", "Three"), ("Di", "Four")]
+    _company(world_a, connection, 1, "Acme Works", people)
+    url = reverse("psa:connection-companies", args=[connection.pk])
+
+    page = world_a.manager_client.get(url).content.decode()
+    assert "Cy Three" in page and "Di Four" not in page
+    assert '<a href="?q=AcmeWorks">and 1 more contact</a>' in page
+
+    found = world_a.manager_client.get(url, {"q": "AcmeWorks"}).content.decode()
+    assert all(f"{first} {last}" in found for first, last in people)
+    assert "more contact" not in found

@@ -435,11 +435,35 @@ def test_warnings_name_several_statuses_with_no_default(world_a):
 
 def test_a_synced_connection_warns_only_about_what_is_unmapped(synced):
     found = mapping.warnings(synced)
-    boards = [name for _, name in catalog.BOARDS]
+    # "Old - Pending Parts" is inactive: a warning only for boards where open
+    # tickets are still in it.
+    boards = sorted(
+        set(
+            Ticket.objects.filter(
+                connection=synced, closed=False, status__inactive=True
+            ).values_list("board__name", flat=True)
+        )
+    )
     assert found == [
         *(
             f"{name}: 1 ConnectWise status is not mapped (“Old - Pending Parts”)."
-            for name in sorted(boards)
+            for name in boards
         ),
         f"{len(catalog_types())} types are not mapped.",
+    ]
+
+
+def test_an_inactive_unmapped_status_is_worth_a_warning_only_while_open_tickets_use_it(
+    world_a,
+):
+    connection = world_a.connection()
+    board = _board(connection, 1)
+    _map(_status(board, 11, "New"), SuperITStatus.NEW, is_default=True)
+    old = _status(board, 12, "Old - Pending Parts", sort=5, inactive=True)
+    _ticket(connection, 1, board=board, status=old, closed=True)
+    assert mapping.warnings(connection) == []
+
+    _ticket(connection, 2, board=board, status=old)
+    assert mapping.warnings(connection) == [
+        "Help Desk: 1 ConnectWise status is not mapped (“Old - Pending Parts”)."
     ]

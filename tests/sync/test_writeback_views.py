@@ -58,6 +58,19 @@ def test_the_fragment_offers_only_the_active_statuses_of_the_ticket_s_board(
     )
 
 
+def test_each_super_it_status_says_what_it_writes_on_this_board(ticket, world_a):
+    html = world_a.technician_client.get(
+        reverse("sync:ticket-work", args=[ticket.pk]), **HTMX
+    ).content.decode()
+    # The sandbox's boards map Waiting on Client to Pending User Input by
+    # default and nothing to Escalated.
+    assert (
+        '<option value="pending_user_input">Pending User Input → Waiting on Client'
+        in html
+    )
+    assert '<option value="escalated">Escalated (not mapped on this board)' in html
+
+
 def test_a_status_of_another_board_is_refused_with_400_and_nothing_queued(
     ticket, world_a, queued
 ):
