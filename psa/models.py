@@ -530,13 +530,26 @@ CUSTOM = "custom"
 ORIGINS = [(DEFAULT, "Default"), (CUSTOM, "Custom")]
 
 
-class StatusMapping(models.Model):
-    """One ConnectWise board status and the Super IT status it means."""
+class FieldMapping(models.Model):
+    """What every mapping of a ConnectWise value to Super IT's carries."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     connection = models.ForeignKey(
-        Connection, on_delete=models.CASCADE, related_name="status_mappings"
+        Connection, on_delete=models.CASCADE, related_name="%(class)ss"
     )
+    origin = models.CharField(max_length=10, choices=ORIGINS, default=CUSTOM)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class StatusMapping(FieldMapping):
+    """One ConnectWise board status and the Super IT status it means."""
+
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
     board_status = models.OneToOneField(
         BoardStatus, on_delete=models.CASCADE, related_name="mapping"
@@ -548,11 +561,6 @@ class StatusMapping(models.Model):
     is_default = models.BooleanField("Set as default", default=False)
     # No assistant (Sparky) may write this status.
     hands_off = models.BooleanField(default=False)
-    origin = models.CharField(max_length=10, choices=ORIGINS, default=CUSTOM)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -567,7 +575,7 @@ class StatusMapping(models.Model):
         return f"{self.board_status} = {self.get_superit_status_display()}"
 
 
-class ValueMapping(models.Model):
+class ValueMapping(FieldMapping):
     """A ConnectWise priority, severity or type value and Super IT's."""
 
     PRIORITY = "priority"
@@ -580,21 +588,12 @@ class ValueMapping(models.Model):
         TYPE: ("Incident", "Problem", "Request"),
     }
 
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
-    connection = models.ForeignKey(
-        Connection, on_delete=models.CASCADE, related_name="value_mappings"
-    )
     field = models.CharField(max_length=10, choices=FIELDS)
     # What identifies the ConnectWise value: a priority's id, or the
     # severity or type name as tickets carry it.
     cw_value = models.CharField(max_length=200)
     cw_label = models.CharField(max_length=200)
     superit_value = models.CharField(max_length=50)
-    origin = models.CharField(max_length=10, choices=ORIGINS, default=CUSTOM)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         constraints = [
