@@ -84,6 +84,9 @@ class Membership(models.Model):
     cw_member_identifier = models.CharField(
         "ConnectWise member", max_length=100, blank=True
     )
+    # A manager's deactivation: the person keeps their account (and other
+    # tenants) but can no longer act in this one.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()
@@ -121,3 +124,61 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class Invitation(models.Model):
+    """An e-mailed link that lets a person join a tenant with a role and
+    teams; only a hash of its token is kept."""
+
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=20, choices=Membership.ROLES, default=Membership.TECHNICIAN
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Invitation of {self.email} to {self.tenant}"
+
+
+class AuditEvent(models.Model):
+    """A manager's action, kept for the tenant's managers: who did what to
+    what, when and from where. Never a secret."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=60, blank=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["tenant", "-at"], name="audit_recent")]
+
+    def __str__(self):
+        return f"{self.action} {self.target_label}"
