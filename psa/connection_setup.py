@@ -91,7 +91,10 @@ def save_draft(draft, name):
     ):
         setattr(target, field, getattr(draft, field))
     target.name = name
-    target.status = Connection.ACTIVE
+    # A disabled connection stays disabled through an edit: only Enable
+    # turns its syncs and callbacks back on.
+    if target.status != Connection.DISABLED:
+        target.status = Connection.ACTIVE
     target.last_error = ""
     target.replaces = None
     target.save()

@@ -3,6 +3,7 @@ from django.urls import path
 from psa.views import (
     companies,
     company_links,
+    connection_lifecycle,
     connections,
     key_rotation,
     mappings,
@@ -30,6 +31,21 @@ urlpatterns = [
         "connections/<int:pk>/edit/",
         connections.connection_edit,
         name="connection-edit",
+    ),
+    path(
+        "connections/<int:pk>/disable/",
+        connection_lifecycle.disable,
+        name="connection-disable",
+    ),
+    path(
+        "connections/<int:pk>/enable/",
+        connection_lifecycle.enable,
+        name="connection-enable",
+    ),
+    path(
+        "connections/<int:pk>/delete/",
+        connection_lifecycle.delete,
+        name="connection-delete",
     ),
     path(
         "connections/<int:pk>/keys/",

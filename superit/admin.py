@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from superit.models import Membership, Team, Tenant, User
+
+# django-otp's device admin shows each device's secret as text and as a QR
+# code; operators have no need to read a manager's second factor.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)

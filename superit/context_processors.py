@@ -15,7 +15,8 @@ def tenancy(request):
         "unread_notices": unread,
         "current_tenant": tenant,
         "current_membership": getattr(request, "membership", None),
-        "user_memberships": Membership.objects.filter(user=user).select_related(
-            "tenant"
-        ),
+        # A membership a manager turned off is not offered in the menu.
+        "user_memberships": Membership.objects.filter(
+            user=user, deactivated_at__isnull=True
+        ).select_related("tenant"),
     }

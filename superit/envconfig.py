@@ -5,6 +5,7 @@ the variable, instead of silently falling back to a default.
 """
 
 import os
+import re
 
 import environ
 from cryptography.fernet import Fernet
@@ -112,3 +113,18 @@ def env_fernet_keys(name, default=()):
                 "(32 url-safe base64-encoded bytes)."
             ) from None
     return keys
+
+
+def env_proxy_ssl_header(name):
+    """The header a TLS-terminating proxy sets, as "X-Forwarded-Proto: https".
+
+    Returns Django's SECURE_PROXY_SSL_HEADER pair, or None when unset.
+    """
+    value = _raw(name)
+    if value is None:
+        return None
+    header, sep, expected = value.partition(":")
+    header, expected = header.strip(), expected.strip()
+    if not sep or not expected or not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        _fail(name, value, 'a header and its value, such as "X-Forwarded-Proto: https"')
+    return ("HTTP_" + header.upper().replace("-", "_"), expected)

@@ -4,8 +4,10 @@ Unset variables fall back to embedded defaults that need no server: a SQLite
 file and Celery's file-system broker. Bad values stop start-up.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from superit.envconfig import (
@@ -16,6 +18,7 @@ from superit.envconfig import (
     env_float,
     env_int,
     env_list,
+    env_proxy_ssl_header,
     env_str,
 )
 
@@ -40,6 +43,21 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS: on by default in production, off in the demo (plain http on
+# 127.0.0.1). Behind a TLS-terminating proxy, name the header it sets.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Sessions: a hard limit from sign-in, an idle limit between requests
+# (superit.session_timeout), and no cookie kept once the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +70,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_htmx",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "superit",
     "connectwise",
     "psa",
@@ -61,14 +82,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "superit.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "superit.middleware.TenantMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "superit.urls"
@@ -76,6 +101,39 @@ WSGI_APPLICATION = "superit.wsgi.application"
 AUTH_USER_MODEL = "superit.User"
 LOGIN_URL = "superit:login"
 LOGIN_REDIRECT_URL = "/"
+
+# Login throttling (django-axes): a username, or an address, with this many
+# failures within the cool-off is refused until the cool-off has passed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_USERNAME_CALLABLE = "superit.lockout.login_username"
+AXES_LOCKOUT_CALLABLE = "superit.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Behind N reverse proxies, the address counted is the one the outermost
+# proxy saw (X-Forwarded-For, N from the right); 0 means no proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "superit.lockout.client_address"
+
+# Content-Security-Policy: scripts and styles only from our own files, so an
+# injected <script> or on*= handler does not run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 TEMPLATES = [
     {
@@ -127,10 +185,20 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 
+# Invitations and password resets are e-mailed: printed to the console in
+# development, sent over SMTP (EMAIL_HOST...) otherwise unless overridden.
 EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "EMAIL_BACKEND",
+    "django.core.mail.backends."
+    + ("console.EmailBackend" if DEBUG else "smtp.EmailBackend"),
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Super IT <noreply@superit.local>")
+INVITATION_DAYS = env_int("SUPERIT_INVITATION_DAYS", 7, minimum=1, maximum=30)
+PASSWORD_RESET_TIMEOUT = env_int(
+    "SUPERIT_PASSWORD_RESET_SECONDS", 3600, minimum=300, maximum=3 * 86400
+)
+# Managers' second factor (django-otp's TOTP devices).
+OTP_TOTP_ISSUER = "Super IT"
 
 # Secrets at rest: the first key encrypts, every key decrypts.
 FERNET_KEYS = env_fernet_keys("SUPERIT_FERNET_KEYS")
@@ -189,6 +257,8 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Lockouts are warnings; every login's bookkeeping is not worth a line.
+        "axes": {"level": "WARNING"},
         # The development server's request lines, through the formatter that
         # hides secrets in query strings (Django's own would print them).
         "django.server": {

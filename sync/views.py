@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from connectwise.errors import ConnectWiseError
 from psa.models import Connection
 from psa.visibility import visible_tickets
+from superit import audit
 from superit.permissions import manager_required, tenant_required
 from superit.tenancy import get_for_tenant_or_404
 from sync import notes, tasks
@@ -56,7 +57,10 @@ def start(request, pk, kind):
     if kind not in PLANS:
         raise Http404("No such sync.")
     connection = _active_connection(request, pk)
-    start_sync(connection, kind, user=request.user)
+    run, started = start_sync(connection, kind, user=request.user)
+    audit.record(
+        request, "sync.started", connection, kind=kind, run=run.pk, new=started
+    )
     if request.htmx:
         return _panel(request, connection)
     if request.POST.get("next") == "status":

@@ -46,6 +46,10 @@ INACTIVE = (
     "The ConnectWise connection is not active: a manager must test and save "
     "it again, then use Retry."
 )
+DISABLED = (
+    "The ConnectWise connection is disabled: a manager must enable it before "
+    "changes are written to ConnectWise, then use Retry."
+)
 UNEXPECTED = "An unexpected error stopped this write; it has been logged."
 UNCLEAR = (
     "ConnectWise did not answer clearly ({reason}), so it may have saved this "
@@ -264,6 +268,9 @@ def send(write_id) -> None:
     tw = _claim(write_id)
     if tw is None:
         log.info("ticket write skipped", extra={"write_id": write_id})
+        return
+    if tw.connection.status == Connection.DISABLED:
+        fail(tw, DISABLED)
         return
     if tw.connection.status != Connection.ACTIVE:
         fail(tw, INACTIVE)

@@ -1,8 +1,11 @@
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from connectwise import outbound
 from psa.models import Connection
+from superit import two_factor
 from superit.models import Membership, Team, Tenant, User
 
 PASSWORD = "correct horse battery staple"
@@ -19,6 +22,38 @@ def _no_real_names(host, port):
 def fast_password_hashing(settings):
     # Hashing strength is Django's business; tests only need a password.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_PLAIN_LOGIN = Client._login
+
+
+def _login_with_second_factor(original):
+    """Client logins as the suite makes them (force_login, login), with the
+    session past the second factor the way django-otp marks it, so manager
+    pages open as they did before two-factor existed."""
+
+    def login(client, user, backend=None):
+        original(client, user, backend)
+        device = two_factor.confirmed_device(user) or TOTPDevice.objects.create(
+            user=user, name="Test device", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def second_factor_passed(monkeypatch):
+    """Every test client login is verified; tests of the second factor
+    itself take ``without_second_factor``."""
+    monkeypatch.setattr(Client, "_login", _login_with_second_factor(Client._login))
+
+
+@pytest.fixture
+def without_second_factor(monkeypatch, second_factor_passed):
+    monkeypatch.setattr(Client, "_login", _PLAIN_LOGIN)
 
 
 @pytest.fixture(autouse=True)

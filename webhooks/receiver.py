@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from psa.models import Connection
 from superit.params import clean_text
 from webhooks.models import WebhookEndpoint, WebhookEvent
 from webhooks.queueing import queue_event
@@ -33,6 +34,7 @@ ENDPOINT_FIELDS = (
     "enabled",
     "require_signature",
     "connection__api_url",
+    "connection__status",
 )
 
 
@@ -63,6 +65,8 @@ def _receive(request, public_id):
         return _answer(404, "Not found.")
     if not endpoint.enabled:
         return _answer(410, "Webhooks are turned off for this connection.")
+    if endpoint.connection.status == Connection.DISABLED:
+        return _answer(410, "This connection is disabled in Super IT.")
     event = WebhookEvent(
         tenant_id=endpoint.tenant_id,
         endpoint=endpoint,

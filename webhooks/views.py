@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from connectwise.errors import ConnectWiseError, PermissionDenied
 from psa.models import Connection
+from superit import audit
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
 from sync.registration import LEVEL, TYPES, register_callbacks
@@ -60,6 +61,7 @@ def enable(request, pk):
             endpoint.set_secret(new_secret())
         endpoint.enabled = True
         endpoint.save()
+    audit.record(request, "webhooks.enabled", connection)
     messages.success(
         request,
         "Webhook integration is on. Register it in ConnectWise, or create the "
@@ -73,6 +75,7 @@ def enable(request, pk):
 def disable(request, pk):
     connection = _connection(request, pk)
     WebhookEndpoint.objects.filter(connection=connection).update(enabled=False)
+    audit.record(request, "webhooks.disabled", connection)
     messages.success(
         request,
         "Webhook integration is off: callbacks are answered 410 and ignored, "
@@ -90,6 +93,7 @@ def regenerate(request, pk):
     if endpoint is not None:
         endpoint.set_secret(new_secret())
         endpoint.save(update_fields=["secret_encrypted", "secret_changed_at"])
+        audit.record(request, "webhooks.secret_regenerated", connection)
         messages.warning(
             request,
             "A new Webhook Secret is in use; callbacks with the old one are "
@@ -123,6 +127,7 @@ def register(request, pk):
         messages.error(request, f"ConnectWise refused the callbacks: {error.message}")
     else:
         summary = ", ".join(f"{r.callback_type} {r.outcome}" for r in results)
+        audit.record(request, "webhooks.registered", connection, outcome=summary)
         messages.success(request, f"Callbacks registered in ConnectWise: {summary}.")
     return redirect("webhooks:settings", pk=connection.pk)
 

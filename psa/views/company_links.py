@@ -13,6 +13,7 @@ from psa.link_forms import BulkLinkForm, LinkForm
 from psa.models import Board, CompanyTeamLink, Ticket
 from psa.views.companies import companies_of, connection_of
 from psa.views.going_back import next_url
+from superit import audit
 from superit.params import parse_id
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
@@ -35,6 +36,7 @@ def link_dialog(request, pk, company_pk):
         return _render(request, connection, company, link, form, status=400)
     with transaction.atomic():
         link, routed = _save(request, connection, company, form.cleaned_data)
+    audit.record(request, "company.linked", company, team=link.team.name)
     messages.success(
         request,
         f"“{company.name}” is linked to {link.team.name}: "
@@ -106,6 +108,7 @@ def unlink(request, pk, company_pk):
         messages.error(request, f"“{company.name}” is not linked to a team.")
         return _back(request, connection)
     unrouted = routing.remove_link(company)
+    audit.record(request, "company.unlinked", company)
     messages.success(
         request,
         f"“{company.name}” is unlinked: {unrouted} "
@@ -126,6 +129,7 @@ def bulk(request, pk):
         problem = "Choose Link Team or Unlink for the selected companies."
     if problem is None and action == "unlink":
         unrouted = routing.unlink_companies(connection, ids)
+        audit.record(request, "companies.unlinked", connection, companies=ids)
         messages.success(
             request, f"{len(ids)} companies unlinked: {unrouted} tickets unrouted."
         )
@@ -144,6 +148,7 @@ def _bulk_link(request, connection, ids):
     routed = routing.link_companies(
         connection, ids, team, form.cleaned_data["auto_link"], request.user
     )
+    audit.record(request, "companies.linked", connection, companies=ids, team=team.name)
     messages.success(
         request,
         f"{len(ids)} companies linked to {team.name}: {routed} tickets, open and "

@@ -12,6 +12,7 @@ from psa.connection_setup import (
 )
 from psa.forms import ConnectWiseConnectionForm
 from psa.models import Connection
+from superit import audit
 from superit.params import parse_id
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
@@ -98,6 +99,8 @@ def _test(request, form, original, previous):
     if private_key is None:
         return _render_form(request, form, original)
     report = run_checks(tuple(form.cleaned_data[f] for f in TESTED), private_key)
+    name = form.cleaned_data["name"]
+    audit.record(request, "connection.tested", original, passed=report.ok, name=name)
     if previous is not None:
         discard_draft(previous)
     draft = None
@@ -124,6 +127,7 @@ def _save(request, form, draft, original):
         if original is not None and _only_name_changed(form, original):
             original.name = form.cleaned_data["name"]
             original.save(update_fields=["name", "updated_at"])
+            audit.record(request, "connection.edited", original, renamed=True)
             messages.success(request, "Connection renamed.")
             return redirect("psa:connection", pk=original.pk)
         form.add_error(
@@ -141,7 +145,13 @@ def _save(request, form, draft, original):
         )
         return _render_form(request, form, original, draft=draft)
     connection = save_draft(draft, form.cleaned_data["name"])
-    messages.success(request, f"Connection “{connection.name}” saved and active.")
+    action = "connection.added" if original is None else "connection.edited"
+    audit.record(request, action, connection)
+    messages.success(
+        request,
+        f"Connection “{connection.name}” saved and "
+        f"{connection.get_status_display().lower()}.",
+    )
     return redirect("psa:connection", pk=connection.pk)
 
 

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from psa.key_forms import RotateKeysForm
 from psa.key_rotation import rotate_keys
 from psa.views.saved_connection import saved_connection
+from superit import audit
 from superit.permissions import manager_required
 
 HISTORY_SIZE = 20
@@ -23,6 +24,8 @@ def rotate(request, pk):
         report = rotate_keys(
             connection, request.user, data["public_key"], data["private_key"]
         )
+        action = "connection.keys_rotated" if report.ok else "connection.keys_refused"
+        audit.record(request, action, connection)
         if report.ok:
             messages.success(request, "Keys rotated: the new pair is in use now.")
             return redirect("psa:connection", pk=connection.pk)

@@ -18,6 +18,7 @@ from django.views.decorators.http import (
 from psa import mapping
 from psa.mapping_forms import StatusMappingForm, ValueMappingForm
 from psa.models import DEFAULT, Board, Connection, StatusMapping, ValueMapping
+from superit import audit
 from superit.params import parse_id
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
@@ -60,6 +61,10 @@ def _logged(event, request, connection, row):
             "mapping_id": row.pk,
         },
     )
+
+
+def _saved_action(form):
+    return "mapping.edited" if form.mapping else "mapping.added"
 
 
 # -- the page
@@ -154,6 +159,7 @@ def _status_form(request, connection, board, form, title):
             form.add_error(None, RACE)
         else:
             _logged("status mapping saved", request, connection, row)
+            audit.record(request, _saved_action(form), row, connection=connection.pk)
             messages.success(request, _saved_message(row, form.previous_default))
             return redirect(_page_url(connection, STATUS, board))
     status = 400 if request.method == "POST" else 200
@@ -185,6 +191,7 @@ def status_mapping_delete(request, pk, mapping_pk):
     connection = _connection(request, pk)
     row = _status_mapping(request, connection, mapping_pk)
     _logged("status mapping deleted", request, connection, row)
+    audit.record(request, "mapping.deleted", row, connection=connection.pk)
     row.delete()
     messages.success(
         request,
@@ -243,6 +250,7 @@ def _value_form(request, connection, form, title):
             form.add_error(None, RACE)
         else:
             _logged("value mapping saved", request, connection, row)
+            audit.record(request, _saved_action(form), row, connection=connection.pk)
             messages.success(
                 request, f"“{row.cw_label}” now maps to {row.superit_value}."
             )
@@ -267,6 +275,7 @@ def value_mapping_delete(request, pk, mapping_pk):
         ValueMapping, request.tenant, pk=mapping_pk, connection=connection
     )
     _logged("value mapping deleted", request, connection, row)
+    audit.record(request, "mapping.deleted", row, connection=connection.pk)
     row.delete()
     messages.success(request, f"“{row.cw_label}” is no longer mapped.")
     return redirect(_page_url(connection, row.field))

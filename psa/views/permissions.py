@@ -7,6 +7,7 @@ from psa.clients import client_for
 from psa.key_health import keys_refused, mark_keys_failing
 from psa.permission_probe import probe_all, write_results
 from psa.views.saved_connection import saved_connection
+from superit import audit
 from superit.crypto import SecretUnreadable
 from superit.permissions import manager_required
 
@@ -24,6 +25,9 @@ def check_permissions(request, pk):
             results = _probe(connection, refused)
         except (ConnectWiseError, SecretUnreadable) as stopped:
             error = str(stopped)
+        audit.record(
+            request, "connection.permissions_checked", connection, ok=not error
+        )
 
     return render(
         request,

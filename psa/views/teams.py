@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from psa import routing
 from psa.profile_forms import clean_member_identifier
+from superit import audit
 from superit.models import Membership, Team
 from superit.permissions import manager_required
 from superit.tenancy import get_for_tenant_or_404
@@ -27,6 +28,7 @@ def team_delete(request, pk):
         }
         return render(request, "psa/team_delete.html", context)
     name = team.name
+    audit.record(request, "team.deleted", team)
     unrouted = routing.delete_team(team)
     messages.success(
         request,
@@ -53,6 +55,7 @@ def membership_member(request, pk):
         return redirect("superit:teams")
     membership.cw_member_identifier = identifier
     membership.save(update_fields=["cw_member_identifier"])
+    audit.record(request, "team.member_set", membership, member=identifier)
     said = f"ConnectWise member {identifier}" if identifier else "found by e-mail"
     messages.success(request, f"{membership.user.email}: {said}.")
     return redirect("superit:teams")

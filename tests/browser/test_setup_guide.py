@@ -22,6 +22,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 import sync.services  # noqa: E402
 from connectwise.sandbox import Sandbox  # noqa: E402
+from tests.browser.two_factor import set_up_second_factor
 from tests.conftest import PASSWORD, TenantWorld  # noqa: E402
 from tests.processes import celery_worker, unique_queue  # noqa: E402
 
@@ -163,6 +164,7 @@ def _walk_the_guide(browser, base, world, sb, worker_log, record_property):
     page.get_by_label("Email", exact=True).fill(world.manager.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    set_up_second_factor(page)
     expect(page.locator(".who")).to_have_text(world.manager.email)
 
     # PSA -> Connections -> Add Connection -> ConnectWise.

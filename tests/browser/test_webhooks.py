@@ -21,6 +21,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from connectwise.sandbox import Sandbox  # noqa: E402
 from psa.models import Ticket  # noqa: E402
+from tests.browser.two_factor import set_up_second_factor
 from tests.conftest import PASSWORD, TenantWorld, sandbox_connection  # noqa: E402
 from tests.processes import celery_worker, unique_queue  # noqa: E402
 from tests.sync.helpers import sync_now  # noqa: E402
@@ -63,6 +64,7 @@ def _walk(browser, base, world, connection, sb):
     page.get_by_label("Email", exact=True).fill(world.manager.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    set_up_second_factor(page)
     expect(page.locator(".who")).to_have_text(world.manager.email)
 
     # Open the connection's settings and turn webhooks on.

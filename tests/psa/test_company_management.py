@@ -191,7 +191,7 @@ def test_the_list_costs_the_same_queries_for_any_number_of_rows(
             data.link(company, board=data.boards[0])
     client = world_a.manager_client
     for query in ({}, {"sort": "tickets"}, {"q": "co", "link": "linked"}):
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(12):
             assert client.get(data.list_url, query).status_code == 200
 
 
@@ -476,7 +476,7 @@ def test_the_unrouted_queue_costs_the_same_queries_for_any_number_of_rows(
     for i in range(size):
         data.ticket(data.initech, data.boards[i % 2], summary=f"T {i}")
     client = world_a.manager_client
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("psa:unrouted")).status_code == 200
 
 

@@ -139,6 +139,49 @@ ROUTES = {
         reason="Posts tenant A's id: only a member of A may switch to it.",
     ),
     "superit:notifications": Route(TENANT_PAGE),
+    "superit:password-reset": Route(
+        PUBLIC,
+        reason="Asks for an address; the same answer for every address.",
+        expect={role: {m: {200} for m in METHODS} for role in ROLES},
+    ),
+    "superit:password-reset-done": Route(
+        PUBLIC,
+        reason="Says a link may be on its way; names nobody.",
+        expect={role: {m: {200} for m in METHODS} for role in ROLES},
+    ),
+    "superit:password-reset-confirm": Route(
+        PUBLIC,
+        kwargs={"uidb64": "MQ", "token": "not-a-real-token"},
+        reason="A reset link: without Django's signed token it only says "
+        "the link cannot be used.",
+        expect={role: {m: {200} for m in METHODS} for role in ROLES},
+    ),
+    "superit:password-reset-complete": Route(
+        PUBLIC,
+        reason="Says the password was changed; names nobody.",
+        expect={role: {m: {200} for m in METHODS} for role in ROLES},
+    ),
+    "superit:two-factor-setup": Route(TENANT_PAGE),
+    "superit:two-factor-verify": Route(TENANT_PAGE),
+    "superit:invitation": Route(
+        PUBLIC,
+        reason="An invitation link: the token travels in the query string "
+        "and then the session; without one nothing is found.",
+        expect={role: {m: {404} for m in METHODS} for role in ROLES},
+    ),
+    "superit:people": Route(MANAGER_PAGE),
+    "superit:invitation-add": Route(
+        MANAGER_PAGE, data={"email": "walker@isolation.test", "role": "manager"}
+    ),
+    "superit:invitation-resend": Route(MANAGER_ROW, kwargs={"pk": Row("invitation")}),
+    "superit:invitation-revoke": Route(MANAGER_ROW, kwargs={"pk": Row("invitation")}),
+    "superit:membership-deactivate": Route(
+        MANAGER_ROW, kwargs={"pk": Row("technician_membership")}
+    ),
+    "superit:membership-reactivate": Route(
+        MANAGER_ROW, kwargs={"pk": Row("technician_membership")}
+    ),
+    "superit:audit-log": Route(MANAGER_PAGE, query={"action": "connection.added"}),
     "superit:teams": Route(MANAGER_PAGE),
     "superit:team-add": Route(MANAGER_PAGE, data={"name": "Isolation new team"}),
     "superit:team-rename": Route(
@@ -173,6 +216,13 @@ ROUTES = {
         data={"public_key": "taken-over", "private_key": "taken-over-secret"},
     ),
     "psa:connection-permissions": Route(MANAGER_ROW, kwargs=CONNECTION),
+    "psa:connection-disable": Route(MANAGER_ROW, kwargs=CONNECTION),
+    "psa:connection-enable": Route(MANAGER_ROW, kwargs=CONNECTION),
+    "psa:connection-delete": Route(
+        MANAGER_ROW,
+        kwargs=CONNECTION,
+        data={"confirm_name": Attr("connection.name")},
+    ),
     "psa:connection-companies": Route(
         MANAGER_ROW, kwargs=CONNECTION, query={"q": "Alpha Hidden"}
     ),

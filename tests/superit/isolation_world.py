@@ -5,6 +5,8 @@ technician outside the ticket's team) may ever show. The ticket and what
 hangs off it route to "Tier 2", a team A's technician is not in.
 """
 
+from datetime import timedelta
+
 from django.apps import apps
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from psa.models import (
     TimeEntry,
     ValueMapping,
 )
-from superit.models import Membership, Notification, Team, Tenant, User
+from superit.models import Invitation, Membership, Notification, Team, Tenant, User
 from sync.models import SyncLogEntry, SyncRun, TicketWrite
 from webhooks.models import WebhookEndpoint, WebhookEvent
 
@@ -189,6 +191,12 @@ class IsolationWorld:
         self.technician_membership = Membership.objects.get(
             user=world.technician, tenant=self.tenant
         )
+        self.invitation = Invitation.objects.create(
+            tenant=self.tenant,
+            email="alpha-hidden-invitee@alpha.test",
+            token_hash="0" * 64,
+            expires_at=now + timedelta(days=7),
+        )
 
     def _row(self, model, cw_id, **fields):
         return model.objects.create(
@@ -230,6 +238,7 @@ class IsolationWorld:
             self.event.reason,
             self.world.manager.email,
             self.world.technician.email,
+            self.invitation.email,
             str(self.endpoint.public_id),
         ]
 

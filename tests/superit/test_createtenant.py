@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from superit.models import Membership, Tenant
@@ -16,7 +16,11 @@ def test_it_creates_a_tenant_with_its_first_manager():
     assert membership.role == Membership.MANAGER
     assert membership.user.email == "boss@acme.test"
     client = Client()
-    assert client.login(username="boss@acme.test", password="s3cret-pw")
+    # Login throttling (django-axes) needs the request the login came with.
+    login_request = RequestFactory().post(reverse("superit:login"))
+    assert client.login(
+        request=login_request, username="boss@acme.test", password="s3cret-pw"
+    )
     assert client.get(reverse("psa:connections")).status_code == 200
 
 

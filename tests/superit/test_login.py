@@ -14,7 +14,9 @@ def test_it_logs_in_with_email_and_password(world_a):
         {"username": "MANAGER@alphamsp.test", "password": PASSWORD},
     )
     assert response.status_code == 302
-    assert client.get(reverse("psa:connections")).status_code == 200
+    # A manager's next step is the second factor (tests/superit/test_totp.py).
+    page = client.get(reverse("psa:connections"))
+    assert page["Location"].startswith(reverse("superit:two-factor-setup"))
 
 
 def test_it_refuses_a_wrong_password_with_a_clear_message(world_a):

@@ -399,9 +399,7 @@ def test_a_write_of_a_connection_no_longer_active_fails_unsent(
     ticket, world_a, fresh_sandbox
 ):
     tw = ask_status(ticket, other_status(ticket), world_a.technician)
-    Connection.objects.filter(pk=ticket.connection_id).update(
-        status=Connection.DISABLED
-    )
+    Connection.objects.filter(pk=ticket.connection_id).update(status=Connection.ERROR)
     before = len(fresh_sandbox.request_log)
     tw = run(tw)
     assert (tw.state, tw.message) == (TicketWrite.FAILED, writeback.INACTIVE)
