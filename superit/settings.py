@@ -193,6 +193,12 @@ EMAIL_BACKEND = env_str(
     + ("console.EmailBackend" if DEBUG else "smtp.EmailBackend"),
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Super IT <noreply@superit.local>")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=120)
 INVITATION_DAYS = env_int("SUPERIT_INVITATION_DAYS", 7, minimum=1, maximum=30)
 PASSWORD_RESET_TIMEOUT = env_int(
     "SUPERIT_PASSWORD_RESET_SECONDS", 3600, minimum=300, maximum=3 * 86400
