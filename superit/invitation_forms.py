@@ -3,6 +3,19 @@
 from django import forms
 
 from superit.models import Membership, Team
+from superit.params import parse_id
+
+
+class TeamsField(forms.ModelMultipleChoiceField):
+    """Team ids checked as ids before the database sees them: a number too
+    big for it is a wrong choice, not an overflow."""
+
+    def _check_values(self, value):
+        if any(parse_id(str(v)) is None for v in value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super()._check_values(value)
 
 
 class InvitationForm(forms.Form):
@@ -17,7 +30,7 @@ class InvitationForm(forms.Form):
         initial=Membership.TECHNICIAN,
         error_messages={"invalid_choice": "Choose Manager or Technician."},
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = TeamsField(
         label="Teams",
         queryset=Team.objects.none(),
         required=False,

@@ -11,8 +11,9 @@ from django.urls import reverse
 from superit import two_factor
 
 
-def tenant_required(view):
-    """Signed in, with a current tenant: otherwise the login page or 403."""
+def member_required(view):
+    """Signed in, with a current tenant: otherwise the login page or 403.
+    Only the second-factor pages themselves stop here."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -25,17 +26,30 @@ def tenant_required(view):
     return wrapper
 
 
+def tenant_required(view):
+    """member_required, and a manager past the second factor: what a
+    manager may see (every team's tickets) needs it as much as the manager
+    pages do."""
+
+    @member_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.membership.is_manager and not two_factor.is_verified(request):
+            return _second_factor(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def manager_required(view):
-    """Only the tenant's managers, and only once this session passed the
-    second factor; technicians get 403."""
+    """Only the tenant's managers (past the second factor, tenant_required
+    sees to it); technicians get 403."""
 
     @tenant_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.membership.is_manager:
             raise PermissionDenied("Only managers can do this.")
-        if not two_factor.is_verified(request):
-            return _second_factor(request)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -11,9 +11,7 @@ from base64 import b32encode
 
 import segno
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
-from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "Authenticator app"
@@ -35,11 +33,10 @@ def pending_device(user):
 def is_verified(request):
     """Whether this session passed the second factor with a device the
     user still has."""
-    persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
-    if not persistent_id:
-        return False
-    device = Device.from_persistent_id(persistent_id)
-    return device is not None and device.user_id == request.user.pk and device.confirmed
+    # OTPMiddleware has read the session's device for request.user (and
+    # dropped one of another user); the admin site asks the same.
+    device = getattr(request.user, "otp_device", None)
+    return device is not None and device.confirmed
 
 
 def mark_verified(request, device):

@@ -1,5 +1,5 @@
 """The second factor's pages: set up an authenticator app, then enter its
-code once a session. Managers are sent here by ``manager_required``."""
+code once a session. Managers are sent here by ``tenant_required``."""
 
 import logging
 from urllib.parse import urlencode
@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from superit import two_factor
-from superit.permissions import tenant_required
+from superit.permissions import member_required
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@tenant_required
+@member_required
 def setup(request):
     """Show a new device's QR code and secret until a code confirms it."""
     if two_factor.confirmed_device(request.user) is not None:
@@ -48,7 +48,7 @@ def setup(request):
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@tenant_required
+@member_required
 def verify(request):
     """Ask for the code of the device set up before."""
     device = two_factor.confirmed_device(request.user)

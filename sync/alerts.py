@@ -37,7 +37,10 @@ def _notify_managers(run):
     )
     link = reverse("sync:status", args=[connection.pk])
     managers = Membership.objects.filter(
-        tenant_id=run.tenant_id, role=Membership.MANAGER, user__is_active=True
+        tenant_id=run.tenant_id,
+        role=Membership.MANAGER,
+        user__is_active=True,
+        deactivated_at__isnull=True,
     ).select_related("user")
     for membership in managers:
         Notification.objects.create(
