@@ -151,17 +151,26 @@ def status_mapping_edit(request, pk, mapping_pk):
     return _status_form(request, connection, row.board, form, "Edit Status Mapping")
 
 
+def _saved(request, connection, form, what):
+    """A posted, valid mapping form saved, logged and audited: the row; else
+    None (not posted, not valid, or it lost a race: the form says)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        row = form.save()
+    except IntegrityError:
+        form.add_error(None, RACE)
+        return None
+    _logged(f"{what} mapping saved", request, connection, row)
+    audit.record(request, _saved_action(form), row, connection=connection.pk)
+    return row
+
+
 def _status_form(request, connection, board, form, title):
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = form.save()
-        except IntegrityError:
-            form.add_error(None, RACE)
-        else:
-            _logged("status mapping saved", request, connection, row)
-            audit.record(request, _saved_action(form), row, connection=connection.pk)
-            messages.success(request, _saved_message(row, form.previous_default))
-            return redirect(_page_url(connection, STATUS, board))
+    row = _saved(request, connection, form, "status")
+    if row is not None:
+        messages.success(request, _saved_message(row, form.previous_default))
+        return redirect(_page_url(connection, STATUS, board))
     status = 400 if request.method == "POST" else 200
     context = {
         "connection": connection,
@@ -243,18 +252,10 @@ def value_mapping_edit(request, pk, mapping_pk):
 
 
 def _value_form(request, connection, form, title):
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = form.save()
-        except IntegrityError:
-            form.add_error(None, RACE)
-        else:
-            _logged("value mapping saved", request, connection, row)
-            audit.record(request, _saved_action(form), row, connection=connection.pk)
-            messages.success(
-                request, f"“{row.cw_label}” now maps to {row.superit_value}."
-            )
-            return redirect(_page_url(connection, form.field))
+    row = _saved(request, connection, form, "value")
+    if row is not None:
+        messages.success(request, f"“{row.cw_label}” now maps to {row.superit_value}.")
+        return redirect(_page_url(connection, form.field))
     status = 400 if request.method == "POST" else 200
     context = {
         "connection": connection,
