@@ -7,6 +7,7 @@ technicians only the tickets routed to one of their own teams (DESIGN.md,
 
 from psa.models import Ticket
 from superit.models import Team
+from superit.tenancy import get_for_tenant_or_404
 
 
 def visible_teams(request):
@@ -30,3 +31,10 @@ def visible_tickets(request, team_ids=None):
     if team_ids is not None:
         return tickets.filter(routed_team_id__in=list(team_ids))
     return tickets.filter(routed_team__memberships=request.membership)
+
+
+def visible_ticket(request, pk):
+    """One ticket the person may see, with its connection and board; 404
+    otherwise (another tenant's, another team's, deleted)."""
+    tickets = visible_tickets(request).select_related("connection", "board")
+    return get_for_tenant_or_404(tickets, request.tenant, pk=pk)

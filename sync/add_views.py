@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from psa.visibility import visible_tickets
+from psa.visibility import visible_ticket
 from superit.permissions import tenant_required
 from superit.tenancy import get_for_tenant_or_404
 from sync.authors import author_for
 from sync.models import TicketWrite
+from sync.page_events import announce_change
 from sync.work_forms import AssignForm, NoteForm, TimeEntryForm
-from sync.work_views import announce_change
 from sync.writeback import describe, request_write
 from sync.writeback_forms import base_value, parse_base
 
@@ -28,10 +28,6 @@ FORMS = {
 }
 # Entries ConnectWise records an author for.
 AUTHORED = (TicketWrite.NOTE, TicketWrite.TIME)
-
-
-def visible_ticket(request, pk):
-    return get_for_tenant_or_404(visible_tickets(request), request.tenant, pk=pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from connectwise.errors import ConnectWiseError
 from psa.models import Connection
-from psa.visibility import visible_tickets
+from psa.visibility import visible_ticket
 from superit import audit
 from superit.permissions import manager_required, tenant_required
 from superit.tenancy import get_for_tenant_or_404
@@ -15,6 +15,7 @@ from sync import notes, tasks
 from sync.entities import BY_NAME
 from sync.forms import SyncScheduleForm
 from sync.models import SyncLogEntry, SyncRun, SyncState
+from sync.page_events import announce_change
 from sync.plans import PLANS, RESYNCABLE
 from sync.services import start_sync
 
@@ -136,7 +137,7 @@ def refresh_notes(request, pk):
     """Read the ticket's notes from ConnectWise again: queued from the
     button; read at once for the ticket page's htmx request, made when it
     has none of the ticket's notes yet (first syncs read no notes)."""
-    ticket = get_for_tenant_or_404(visible_tickets(request), request.tenant, pk=pk)
+    ticket = visible_ticket(request, pk)
     if not request.htmx:
         tasks.refresh_notes.delay(ticket.pk)
         messages.info(request, "Notes are being read from ConnectWise; reload shortly.")
@@ -146,10 +147,8 @@ def refresh_notes(request, pk):
     except ConnectWiseError as error:
         return render(request, "sync/notes_read.html", {"error": error.message})
     response = render(request, "sync/notes_read.html", {"found": found})
-    if found:
-        # The ticket page reads its notes section again (psa/ticket_detail).
-        response["HX-Trigger"] = "ticket-changed"
-    return response
+    # None found: no event, or the page would read its empty notes and ask again.
+    return announce_change(response) if found else response
 
 
 @require_safe

@@ -11,24 +11,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from psa.models import Connection
-from psa.visibility import visible_tickets
+from psa.visibility import visible_ticket, visible_tickets
 from superit.params import parse_moment
 from superit.permissions import manager_required, tenant_required
 from superit.tenancy import get_for_tenant_or_404
 from sync import writeback
 from sync.models import TicketWrite
+from sync.page_events import announce_change
 from sync.writeback_forms import AgainForm, CloseForm, StatusForm, base_value
 
 WRITES_SHOWN = 20
 FAILED_PAGE = 50
-
-
-def _ticket(request, pk):
-    return get_for_tenant_or_404(
-        visible_tickets(request).select_related("connection", "board"),
-        request.tenant,
-        pk=pk,
-    )
 
 
 def _write(request, pk):
@@ -66,14 +59,14 @@ def _answered(request, ticket):
     if request.POST.get("next") == "failed":
         return redirect("sync:failed-writes", pk=ticket.connection_id)
     if request.htmx:
-        return _work(request, _ticket(request, ticket.pk))
+        return _work(request, visible_ticket(request, ticket.pk))
     return redirect("psa:ticket", pk=ticket.pk)
 
 
 @require_safe
 @tenant_required
 def ticket_work(request, pk):
-    return _work(request, _ticket(request, pk))
+    return _work(request, visible_ticket(request, pk))
 
 
 @require_safe
@@ -83,7 +76,7 @@ def ticket_writes(request, pk):
     open write has just gone through, the forms' loaded version moves to
     the ticket ConnectWise answered with, so the next change is not taken
     for a conflict with the technician's own."""
-    ticket = _ticket(request, pk)
+    ticket = visible_ticket(request, pk)
     context = _writes_context(ticket)
     writes = context["writes"]
     context["settled"] = (
@@ -96,17 +89,10 @@ def ticket_writes(request, pk):
     return announce_change(response) if context["settled"] else response
 
 
-def announce_change(response):
-    """Tell the ticket page (an htmx event) that ConnectWise took a change,
-    so it reads the ticket's facts, notes and time entries again."""
-    response["HX-Trigger"] = "ticket-changed"
-    return response
-
-
 @require_POST
 @tenant_required
 def change_status(request, pk):
-    ticket = _ticket(request, pk)
+    ticket = visible_ticket(request, pk)
     form = StatusForm(ticket, request.POST)
     if not form.is_valid():
         return _work(request, ticket, status=400, status_form=form)
@@ -117,7 +103,7 @@ def change_status(request, pk):
 @require_POST
 @tenant_required
 def close_ticket(request, pk):
-    ticket = _ticket(request, pk)
+    ticket = visible_ticket(request, pk)
     form = CloseForm(ticket, request.POST)
     if not form.is_valid():
         return _work(request, ticket, status=400, close_form=form)
@@ -174,7 +160,9 @@ def discard_write(request, pk):
 
 
 def _refused(request, tw, message):
-    return _work(request, _ticket(request, tw.ticket_id), status=400, error=message)
+    return _work(
+        request, visible_ticket(request, tw.ticket_id), status=400, error=message
+    )
 
 
 @require_safe

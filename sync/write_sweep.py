@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sync import writeback
 from sync.models import TicketWrite
-from sync.writers import WRITERS
+from sync.writers import repeatable
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,7 @@ def sweep_ticket_writes(now=None) -> dict:
     ).select_related("ticket", "connection")[:BATCH]
     requeued = failed = 0
     for tw in stopped:
-        repeatable = getattr(WRITERS[tw.kind], "repeatable", None)
-        if repeatable is not None and repeatable(tw):
+        if repeatable(tw):
             TicketWrite.objects.filter(pk=tw.pk, state=TicketWrite.SENDING).update(
                 state=TicketWrite.PENDING, updated_at=now
             )

@@ -32,7 +32,7 @@ from sync import write_permissions
 from sync.entities import TICKETS
 from sync.models import TicketWrite
 from sync.refresh import store_records
-from sync.writers import WRITERS
+from sync.writers import WRITERS, repeatable
 
 log = logging.getLogger(__name__)
 
@@ -407,8 +407,7 @@ def _may_send_again(tw, error) -> bool:
         return True
     if isinstance(error, ServerError) and error.status == 503:
         return True
-    repeatable = getattr(WRITERS[tw.kind], "repeatable", None)
-    return is_transient(error) and repeatable is not None and repeatable(tw)
+    return is_transient(error) and repeatable(tw)
 
 
 def _back_in_line(tw) -> None:

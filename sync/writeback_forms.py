@@ -73,9 +73,11 @@ class StatusForm(TicketWorkForm):
         self.fields["board_status"].widget.choices = [("", "—")] + [
             (str(s.pk), s.name) for s in self.statuses
         ]
-        written = mapping.statuses_to_write(ticket)
+        # What each Super IT status writes on this board, read once: for
+        # the options' words and for clean().
+        self.written = mapping.statuses_to_write(ticket)
         self.fields["superit_status"].choices = [("", "—")] + [
-            (value, _written_as(value, written[value])) for value in SuperITStatus
+            (value, _written_as(value, self.written[value])) for value in SuperITStatus
         ]
 
     def clean(self):
@@ -111,10 +113,10 @@ class StatusForm(TicketWorkForm):
         return by_pk[value]
 
     def _mapped(self, superit_status):
-        try:
-            return mapping.status_to_write(self.ticket, superit_status)
-        except mapping.NotMapped as refusal:
-            raise forms.ValidationError(refusal.message) from None
+        chosen = self.written[SuperITStatus(superit_status)]
+        if isinstance(chosen, mapping.NotMapped):
+            raise forms.ValidationError(chosen.message)
+        return chosen
 
 
 class CloseForm(TicketWorkForm):

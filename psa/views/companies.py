@@ -7,23 +7,16 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from psa.models import Company, Connection, Contact, Ticket
+from psa.models import Company, Contact, Ticket
+from psa.views.saved_connection import connection_of
 from superit.models import Team
 from superit.params import clean_text
 from superit.permissions import manager_required
-from superit.tenancy import get_for_tenant_or_404
 
 PAGE_SIZE = 50
 LINKED, NOT_LINKED = "linked", "not_linked"
 LINK_FILTERS = [("", "Any link status"), (LINKED, "Linked"), (NOT_LINKED, "Not linked")]
 SORTS = [("name", "Name"), ("tickets", "Ticket count"), ("updated", "Last update")]
-
-
-def connection_of(request, pk):
-    """The tenant's saved connection, or 404."""
-    return get_for_tenant_or_404(
-        Connection, request.tenant, pk=pk, replaces__isnull=True
-    )
 
 
 def companies_of(connection):

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from psa import routing
 from psa.link_forms import BulkLinkForm, LinkForm
 from psa.models import Board, CompanyTeamLink, Ticket
-from psa.views.companies import companies_of, connection_of
+from psa.views.companies import companies_of
 from psa.views.going_back import next_url
+from psa.views.saved_connection import connection_of
 from superit import audit
 from superit.params import parse_id
 from superit.permissions import manager_required

@@ -17,7 +17,8 @@ from django.views.decorators.http import (
 
 from psa import mapping
 from psa.mapping_forms import StatusMappingForm, ValueMappingForm
-from psa.models import DEFAULT, Board, Connection, StatusMapping, ValueMapping
+from psa.models import DEFAULT, Board, StatusMapping, ValueMapping
+from psa.views.saved_connection import connection_of
 from superit import audit
 from superit.params import parse_id
 from superit.permissions import manager_required
@@ -28,12 +29,6 @@ log = logging.getLogger(__name__)
 STATUS = "status"
 FIELD_TYPES = [(STATUS, "Status"), *ValueMapping.FIELDS]
 RACE = "These mappings changed while you were editing; check the list and try again."
-
-
-def _connection(request, pk):
-    return get_for_tenant_or_404(
-        Connection, request.tenant, pk=pk, replaces__isnull=True
-    )
 
 
 def _status_mapping(request, connection, mapping_pk):
@@ -73,7 +68,7 @@ def _saved_action(form):
 @require_safe
 @manager_required
 def field_mapping(request, pk):
-    connection = _connection(request, pk)
+    connection = connection_of(request, pk)
     field = request.GET.get("field")
     field = field if field in dict(FIELD_TYPES) else STATUS
     context = {
@@ -125,7 +120,7 @@ def _value_groups(connection, field):
 @require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
 def status_mapping_add(request, pk, board_pk):
-    connection = _connection(request, pk)
+    connection = connection_of(request, pk)
     board = get_for_tenant_or_404(
         Board, request.tenant, pk=board_pk, connection=connection
     )
@@ -139,7 +134,7 @@ def status_mapping_add(request, pk, board_pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
 def status_mapping_edit(request, pk, mapping_pk):
-    connection = _connection(request, pk)
+    connection = connection_of(request, pk)
     row = _status_mapping(request, connection, mapping_pk)
     initial = {
         "superit_status": row.superit_status,
@@ -197,7 +192,7 @@ def _saved_message(row, previous):
 @require_POST
 @manager_required
 def status_mapping_delete(request, pk, mapping_pk):
-    connection = _connection(request, pk)
+    connection = connection_of(request, pk)
     row = _status_mapping(request, connection, mapping_pk)
     _logged("status mapping deleted", request, connection, row)
     audit.record(request, "mapping.deleted", row, connection=connection.pk)
@@ -221,7 +216,7 @@ def _value_field(field):
 @require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
 def value_mapping_add(request, pk, field):
-    connection = _connection(request, pk)
+    connection = connection_of(request, pk)
     field = _value_field(field)
     if request.method == "POST":
         form = ValueMappingForm(request.POST, connection=connection, field=field)
@@ -235,7 +230,7 @@ def value_mapping_add(request, pk, field):
 @require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
 def value_mapping_edit(request, pk, mapping_pk):
-    connection = _connection(request, pk)
+    connection = connection_of(request, pk)
     row = get_for_tenant_or_404(
         ValueMapping, request.tenant, pk=mapping_pk, connection=connection
     )
@@ -271,7 +266,7 @@ def _value_form(request, connection, form, title):
 @require_POST
 @manager_required
 def value_mapping_delete(request, pk, mapping_pk):
-    connection = _connection(request, pk)
+    connection = connection_of(request, pk)
     row = get_for_tenant_or_404(
         ValueMapping, request.tenant, pk=mapping_pk, connection=connection
     )

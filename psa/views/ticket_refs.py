@@ -18,10 +18,9 @@ from django.views.decorators.http import require_safe
 from connectwise.errors import ConnectWiseError, NotFound, PermissionDenied
 from psa.clients import client_for
 from psa.models import Configuration
-from psa.visibility import visible_tickets
+from psa.visibility import visible_ticket
 from psa.web_links import ticket_url
 from superit.permissions import tenant_required
-from superit.tenancy import get_for_tenant_or_404
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +59,7 @@ class Attachment:
 @require_safe
 @tenant_required
 def ticket_refs(request, pk):
-    tickets = visible_tickets(request).select_related("connection")
-    ticket = get_for_tenant_or_404(tickets, request.tenant, pk=pk)
+    ticket = visible_ticket(request, pk)
     refs = cache.get(_cache_key(ticket))
     if refs is None:
         refs = read_refs(ticket)

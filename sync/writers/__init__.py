@@ -26,3 +26,9 @@ WRITERS = {
     TicketWrite.ASSIGN: assign,
     TicketWrite.CREATE: create,
 }
+
+
+def repeatable(tw) -> bool:
+    """Whether sending ``tw`` twice is harmless (its writer says so)."""
+    says = getattr(WRITERS[tw.kind], "repeatable", None)
+    return says is not None and says(tw)
