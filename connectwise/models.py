@@ -339,6 +339,9 @@ class Ticket:
     date_entered: datetime | None
     closed_date: datetime | None
     updated_at: datetime | None
+    # The ticket this one hangs under, and the one it was merged into.
+    parent_id: int | None
+    merged_into_id: int | None
     raw: dict = field(repr=False)
 
     @classmethod
@@ -377,6 +380,8 @@ class Ticket:
             date_entered=parse_datetime(info.get("dateEntered") or get("dateEntered")),
             closed_date=parse_datetime(get("closedDate")),
             updated_at=parse_datetime(info.get("lastUpdated")),
+            parent_id=_id(get("parentTicketId")),
+            merged_into_id=_id(_ref(data, "mergedParentTicket").get("id")),
             raw=data,
         )
 

@@ -316,6 +316,10 @@ class Ticket(CWEntity):
     impact = models.CharField(max_length=20, blank=True)
     cw_entered_at = models.DateTimeField(null=True, blank=True)
     cw_closed_at = models.DateTimeField(null=True, blank=True)
+    # ConnectWise's parentTicketId, and the ticket a merge closed this one
+    # into (mergedParentTicket): ids, as the sync stores them.
+    cw_parent_id = models.BigIntegerField(null=True, blank=True)
+    cw_merged_into_id = models.BigIntegerField(null=True, blank=True)
     # The managed team the ticket routes to (psa.routing keeps it).
     routed_team = models.ForeignKey(
         Team,
@@ -357,6 +361,19 @@ class Ticket(CWEntity):
             ),
             waiting_for("company", "cw_company_id", "psa_ticket_wait_co"),
             waiting_for("contact", "cw_contact_id", "psa_ticket_wait_ct"),
+            # A ticket's children and merged tickets (Sparky's context): few
+            # tickets have a parent, so the partial indexes cost the rest
+            # nothing.
+            models.Index(
+                fields=["connection", "cw_parent_id"],
+                name="psa_ticket_parent",
+                condition=models.Q(cw_parent_id__isnull=False),
+            ),
+            models.Index(
+                fields=["connection", "cw_merged_into_id"],
+                name="psa_ticket_merged",
+                condition=models.Q(cw_merged_into_id__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -25,12 +25,20 @@ def visible_tickets(request, team_ids=None):
     already) turns the membership join into a plain ``IN`` list, which
     PostgreSQL answers from the team index.
     """
-    tickets = Ticket.objects.for_tenant(request.tenant).filter(deleted_at__isnull=True)
-    if request.membership.is_manager:
+    return tickets_visible_to(request.membership, team_ids)
+
+
+def tickets_visible_to(membership, team_ids=None):
+    """visible_tickets for a membership, where there is no request (a task
+    working for the person, such as Sparky's answer)."""
+    tickets = Ticket.objects.for_tenant(membership.tenant_id).filter(
+        deleted_at__isnull=True
+    )
+    if membership.is_manager:
         return tickets
     if team_ids is not None:
         return tickets.filter(routed_team_id__in=list(team_ids))
-    return tickets.filter(routed_team__memberships=request.membership)
+    return tickets.filter(routed_team__memberships=membership)
 
 
 def visible_ticket(request, pk):

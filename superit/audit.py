@@ -47,6 +47,7 @@ ACTIONS = {
     "invitation.revoked": "Invitation revoked",
     "member.deactivated": "Person deactivated",
     "member.reactivated": "Person reactivated",
+    "sparky.provider_changed": "Sparky's provider changed",
 }
 
 SECRET_WORDS = ("key", "secret", "password", "token")

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "psa",
     "sync",
     "webhooks",
+    "sparky",
 ]
 
 MIDDLEWARE = [
@@ -315,6 +316,19 @@ CELERY_BROKER_CONNECTION_TIMEOUT = WEBHOOK_QUEUE_TIMEOUT_SECONDS
 SUPERIT_WEBHOOK_QUEUE = env_str("SUPERIT_WEBHOOK_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Ticket write-backs: a technician waits for them, so not the sync queue.
 SUPERIT_WRITE_QUEUE = env_str("SUPERIT_WRITE_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
+# Sparky: the platform's default provider (a tenant's managers may choose
+# their own), how long an answer may take, and its queue.
+SPARKY_PROVIDER = env_str("SPARKY_PROVIDER", "offline").lower()
+if SPARKY_PROVIDER not in ("offline", "openai"):
+    raise ImproperlyConfigured("SPARKY_PROVIDER must be offline or openai.")
+SPARKY_BASE_URL = env_str("SPARKY_BASE_URL", "")
+SPARKY_API_KEY = env_str("SPARKY_API_KEY", "")
+SPARKY_MODEL = env_str("SPARKY_MODEL", "")
+SPARKY_TIMEOUT = env_float("SPARKY_TIMEOUT", 60.0, minimum=1.0)
+# host[:port] entries Sparky may call over http or on private addresses
+# (a model served inside the company's network).
+SPARKY_ALLOWED_HOSTS = env_list("SPARKY_ALLOWED_HOSTS")
+SPARKY_QUEUE = env_str("SPARKY_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Pages asked for ahead of the one being written (each held in memory).
 SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
 CELERY_BEAT_SCHEDULE = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("psa/", include("psa.urls")),
     path("sync/", include("sync.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("sparky/", include("sparky.urls")),
     # The address given to ConnectWise (DESIGN.md, flow 4).
     path("webhooks/connectwise/<str:public_id>/", receive, name="webhook-receive"),
     # Typed by hand without the slash: a redirect would drop the POST.

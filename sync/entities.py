@@ -153,6 +153,8 @@ def _ticket(obj, maps):
         "impact": obj.impact or "",
         "cw_entered_at": obj.date_entered,
         "cw_closed_at": obj.closed_date,
+        "cw_parent_id": obj.parent_id,
+        "cw_merged_into_id": obj.merged_into_id,
     }
 
 

@@ -16,6 +16,7 @@ from superit.params import parse_moment
 from superit.permissions import manager_required, tenant_required
 from superit.tenancy import get_for_tenant_or_404
 from sync import writeback
+from sync.asks import ask
 from sync.models import TicketWrite
 from sync.page_events import announce_change
 from sync.writeback_forms import AgainForm, CloseForm, StatusForm, base_value
@@ -112,11 +113,11 @@ def close_ticket(request, pk):
 
 
 def _ask(request, ticket, kind, form):
-    writeback.request_write(
-        ticket=ticket,
-        kind=kind,
-        request=form.cleaned_data["request"],
-        user=request.user,
+    ask(
+        ticket,
+        kind,
+        form.cleaned_data["request"],
+        membership=request.membership,
         base_updated_at=form.cleaned_data["base_updated_at"],
     )
 
