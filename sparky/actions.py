@@ -278,8 +278,8 @@ def _note(ticket, arguments, policy):
     if len(text) > NOTE_TEXT_LIMIT:
         raise Refused(f"Sparky's note is longer than {NOTE_TEXT_LIMIT} characters.")
     internal = arguments.get("internal") is True
-    kind = "internal note" if internal else "discussion note"
-    return Proposal.NOTE, {"text": text, "internal": internal}, f"Add an {kind}"
+    summary = "Add an internal note" if internal else "Add a discussion note"
+    return Proposal.NOTE, {"text": text, "internal": internal}, summary
 
 
 def _time(ticket, arguments, policy):

@@ -15,6 +15,8 @@ from sparky.forms import QUICK_QUESTIONS, AskForm
 from sparky.models import Conversation, Message, Proposal
 from superit.permissions import tenant_required
 from superit.tenancy import get_for_tenant_or_404
+from sync.models import TicketWrite
+from sync.page_events import announce_change
 from sync.writeback import describe
 from sync.writeback_forms import base_value
 
@@ -144,6 +146,11 @@ def _card(request, proposal, problem):
         "problem": problem,
         "base": base_value(ticket),
     }
-    return render(
+    response = render(
         request, "sparky/proposal.html", context, status=400 if problem else 200
     )
+    # Gone through already (a quick worker): the ticket page reads the
+    # ticket again, as when the polled outcome settles.
+    if proposal.write and proposal.write.state == TicketWrite.DONE:
+        return announce_change(response)
+    return response

@@ -317,6 +317,19 @@ ROUTES = {
     "sync:write-outcome": Route(
         TICKET_ROW, kwargs={"pk": Row("ticket"), "write_pk": Row("write")}
     ),
+    # sparky
+    "sparky:panel": Route(TICKET_ROW, kwargs=TICKET),
+    "sparky:ask": Route(
+        TICKET_ROW, kwargs=TICKET, data={"question": "Summarize this ticket"}
+    ),
+    "sparky:new": Route(TICKET_ROW, kwargs=TICKET),
+    "sparky:message": Route(TICKET_ROW, kwargs={"pk": Row("sparky_message")}),
+    "sparky:confirm": Route(TICKET_ROW, kwargs={"pk": Row("proposal")}),
+    "sparky:decline": Route(TICKET_ROW, kwargs={"pk": Row("proposal")}),
+    "sparky:settings": Route(
+        MANAGER_PAGE,
+        data={"provider": "openai", "base_url": "https://ai.example.test/v1"},
+    ),
     "sync:create-ticket": Route(
         TICKET_ROW,
         query={"company": Row("company")},

@@ -27,9 +27,11 @@ from psa.models import (
 )
 from superit.models import Invitation, Membership, Notification, Team, Tenant, User
 from sync.models import SyncLogEntry, SyncRun, TicketWrite
+from sparky.models import Conversation, Message, Proposal, ProviderSetting
 from webhooks.models import WebhookEndpoint, WebhookEvent
 
 PRIVATE_KEY = "isolation-private-key-7Qv2"
+SPARKY_KEY = "isolation-sparky-key-3Xr8"
 WEBHOOK_SECRET = "isolation-webhook-secret-9Lm4"
 
 
@@ -197,6 +199,34 @@ class IsolationWorld:
             token_hash="0" * 64,
             expires_at=now + timedelta(days=7),
         )
+        self._add_sparky(world)
+
+    def _add_sparky(self, world):
+        """The manager's talk with Sparky about the hidden ticket."""
+        self.conversation = Conversation.objects.create(
+            tenant=self.tenant, ticket=self.ticket, user=world.manager
+        )
+        self.sparky_message = Message.objects.create(
+            tenant=self.tenant,
+            conversation=self.conversation,
+            role=Message.ASSISTANT,
+            text="Alpha hidden sparky answer",
+        )
+        self.proposal = Proposal.objects.create(
+            tenant=self.tenant,
+            message=self.sparky_message,
+            kind=Proposal.NOTE,
+            values={"text": "Alpha hidden sparky note", "internal": True},
+            summary="Add an internal note",
+        )
+        self.sparky_setting = ProviderSetting(
+            tenant=self.tenant,
+            provider=ProviderSetting.OPENAI,
+            base_url="https://alpha-hidden-ai.test/v1",
+            model="alpha-model",
+        )
+        self.sparky_setting.set_api_key(SPARKY_KEY)
+        self.sparky_setting.save()
 
     def _row(self, model, cw_id, **fields):
         return model.objects.create(
@@ -219,6 +249,8 @@ class IsolationWorld:
             self.company.name,
             self.contact.email,
             self.notification.message,
+            self.sparky_message.text,
+            "Alpha hidden sparky note",
         ]
 
     def tenant_strings(self):
@@ -240,10 +272,11 @@ class IsolationWorld:
             self.world.technician.email,
             self.invitation.email,
             str(self.endpoint.public_id),
+            "alpha-hidden-ai.test",
         ]
 
     def secrets(self):
-        return [PRIVATE_KEY, WEBHOOK_SECRET]
+        return [PRIVATE_KEY, WEBHOOK_SECRET, SPARKY_KEY]
 
     def fingerprint(self):
         """Every row of tenant A, to prove a request changed none of them."""
