@@ -25,9 +25,9 @@ from psa.models import (
     TimeEntry,
     ValueMapping,
 )
+from sparky.models import Conversation, Message, Proposal, ProviderSetting
 from superit.models import Invitation, Membership, Notification, Team, Tenant, User
 from sync.models import SyncLogEntry, SyncRun, TicketWrite
-from sparky.models import Conversation, Message, Proposal, ProviderSetting
 from webhooks.models import WebhookEndpoint, WebhookEvent
 
 PRIVATE_KEY = "isolation-private-key-7Qv2"
