@@ -74,6 +74,15 @@ def env_float(name, default, minimum=None):
     return number
 
 
+def env_choice(name, default, choices):
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() not in choices:
+        _fail(name, value, "one of " + ", ".join(choices))
+    return value.lower()
+
+
 def env_list(name, default=()):
     value = _raw(name)
     if value is None:

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from superit.envconfig import (
     env_bool,
     env_broker_url,
+    env_choice,
     env_database,
     env_fernet_keys,
     env_float,
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later step logs with the request's id.
+    "superit.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -256,11 +259,24 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+# One JSON object a line for log collectors, or key=value lines for people
+# (the demo's default). Every line carries the request's and task's ids.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"fields": {"()": "superit.logfmt.FieldsFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "fields"}},
+    "filters": {"context": {"()": "superit.logcontext.ContextFilter"}},
+    "formatters": {
+        "text": {"()": "superit.logfmt.FieldsFormatter"},
+        "json": {"()": "superit.logfmt.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "httpx": {"level": "WARNING"},
