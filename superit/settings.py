@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later step logs with the request's id.
     "superit.request_context.RequestContextMiddleware",
+    # Probes and metrics: before the host check and the https redirect.
+    "superit.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -327,6 +329,8 @@ WEBHOOK_QUEUE_TIMEOUT_SECONDS = env_float(
     "WEBHOOK_QUEUE_TIMEOUT_SECONDS", 1.0, minimum=0.05
 )
 CELERY_BROKER_CONNECTION_TIMEOUT = WEBHOOK_QUEUE_TIMEOUT_SECONDS
+# /readyz gives up on the broker after this long.
+READYZ_TIMEOUT_SECONDS = env_float("READYZ_TIMEOUT_SECONDS", 2.0, minimum=0.1)
 # Callback refreshes are short; they stay off the queue of long sync runs.
 SUPERIT_WEBHOOK_QUEUE = env_str("SUPERIT_WEBHOOK_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Ticket write-backs: a technician waits for them, so not the sync queue.
