@@ -83,6 +83,16 @@ def env_choice(name, default, choices):
     return value.lower()
 
 
+def env_secret(name, min_length):
+    """A token, or "" when unset; a short one stops start-up (unnamed)."""
+    value = _raw(name)
+    if value is None:
+        return ""
+    if len(value) < min_length:
+        _fail(name, "<hidden>", f"at least {min_length} characters")
+    return value
+
+
 def env_list(name, default=()):
     value = _raw(name)
     if value is None:

@@ -1,7 +1,7 @@
 """Probes for the orchestrator: /healthz (the process answers) and /readyz
 (it can do its work: the database and the broker answer).
 
-They are answered by a middleware placed before Django's host check and
+They, and /metrics, are answered by a middleware placed before Django's host check and
 https redirect: a container's health check or a load balancer asks over
 plain http by the container's address, which is in no ALLOWED_HOSTS.
 Neither probe names a tenant or shows a host, a URL or a message of the
@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponseNotAllowed, JsonResponse
 from kombu import Connection
+
+from superit.metrics import metrics
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +86,19 @@ def _failure(error):
     return f"failed: {type(error).__name__}"
 
 
-PROBES = {"/healthz": healthz, "/readyz": readyz}
+# Paths answered here; the scraper, like the probes, asks by address.
+ANSWERED_FIRST = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
 
 
 class ProbeMiddleware:
-    """Answer the probes before host checks, redirects, sessions and
-    tenants (second in MIDDLEWARE, after the request id)."""
+    """Answer the probes and /metrics before host checks, redirects,
+    sessions and tenants (second in MIDDLEWARE, after the request id)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        probe = PROBES.get(request.path)
+        probe = ANSWERED_FIRST.get(request.path)
         if probe is None:
             return self.get_response(request)
         if request.method not in ("GET", "HEAD"):

@@ -13,7 +13,7 @@ import re
 import time
 import uuid
 
-from superit import logcontext
+from superit import logcontext, request_metrics
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,10 @@ class RequestContextMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request.request_id
+            seconds = time.monotonic() - started
+            request_metrics.observe(request, response, seconds)
             if request.path not in QUIET_PATHS:
-                _log_request(request, response, time.monotonic() - started)
+                _log_request(request, response, seconds)
             return response
         finally:
             logcontext.end(token)

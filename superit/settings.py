@@ -20,6 +20,7 @@ from superit.envconfig import (
     env_int,
     env_list,
     env_proxy_ssl_header,
+    env_secret,
     env_str,
 )
 
@@ -331,6 +332,14 @@ WEBHOOK_QUEUE_TIMEOUT_SECONDS = env_float(
 CELERY_BROKER_CONNECTION_TIMEOUT = WEBHOOK_QUEUE_TIMEOUT_SECONDS
 # /readyz gives up on the broker after this long.
 READYZ_TIMEOUT_SECONDS = env_float("READYZ_TIMEOUT_SECONDS", 2.0, minimum=0.1)
+# /metrics answers a scraper that sends "Authorization: Bearer <token>";
+# without a token there is no /metrics (404).
+METRICS_TOKEN = env_secret("METRICS_TOKEN", min_length=16)
+METRICS_COLLECTORS = [
+    "sync.metrics.SyncCollector",
+    "webhooks.metrics.WebhookCollector",
+    "superit.queue_depth.QueueCollector",
+]
 # Callback refreshes are short; they stay off the queue of long sync runs.
 SUPERIT_WEBHOOK_QUEUE = env_str("SUPERIT_WEBHOOK_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Ticket write-backs: a technician waits for them, so not the sync queue.
