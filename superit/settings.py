@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # Probes and metrics: before the host check and the https redirect.
     "superit.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from STATIC_ROOT (collectstatic), compressed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,7 +189,23 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# WhiteNoise serves what collectstatic gathered, with gzip copies.
+# With STATIC_MANIFEST (the image sets it) file names carry a hash of their
+# content and are cached for a year; that needs collectstatic before start,
+# so the demo and the tests go without.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage."
+        + (
+            "CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "CompressedStaticFilesStorage"
+        )
+    },
+}
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
