@@ -190,6 +190,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# WhiteNoise warns at start about a missing folder (before collectstatic).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves what collectstatic gathered, with gzip copies.
 # With STATIC_MANIFEST (the image sets it) file names carry a hash of their
 # content and are cached for a year; that needs collectstatic before start,
