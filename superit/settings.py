@@ -366,6 +366,13 @@ SUPERIT_WEBHOOK_QUEUE = env_str("SUPERIT_WEBHOOK_QUEUE", CELERY_TASK_DEFAULT_QUE
 SUPERIT_WRITE_QUEUE = env_str("SUPERIT_WRITE_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Pages asked for ahead of the one being written (each held in memory).
 SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
+# Retention: days a row is kept (0 keeps it for ever), and how much one
+# hourly purge may delete, in batches.
+RETENTION_WEBHOOK_EVENT_DAYS = env_int("RETENTION_WEBHOOK_EVENT_DAYS", 30, minimum=0)
+RETENTION_SYNC_LOG_DAYS = env_int("RETENTION_SYNC_LOG_DAYS", 30, minimum=0)
+RETENTION_SYNC_RUN_DAYS = env_int("RETENTION_SYNC_RUN_DAYS", 90, minimum=0)
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000, minimum=1, maximum=10000)
+RETENTION_BATCHES = env_int("RETENTION_BATCHES", 50, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "catch-up": {"task": "sync.tasks.dispatch_catch_up", "schedule": 60.0},
     "deletion-check": {"task": "sync.tasks.dispatch_reconcile", "schedule": 600.0},
@@ -380,5 +387,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-ticket-writes": {
         "task": "sync.write_tasks.sweep_ticket_writes",
         "schedule": 60.0,
+    },
+    "purge-sync-history": {
+        "task": "sync.retention.purge_sync_history",
+        "schedule": 3600.0,
+    },
+    "purge-callbacks": {
+        "task": "webhooks.retention.purge_old_events",
+        "schedule": 3600.0,
     },
 }

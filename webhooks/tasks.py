@@ -16,6 +16,9 @@ from sync.refresh import BY_TYPE, refresh_records
 from webhooks.models import WebhookEndpoint, WebhookEvent
 from webhooks.queueing import queue_event
 
+# Imported so the workers' autodiscovery (which reads tasks.py) knows it.
+from webhooks.retention import purge_old_events  # noqa: F401
+
 log = logging.getLogger(__name__)
 
 # A claim older than this belonged to a worker that died.
