@@ -74,6 +74,25 @@ def env_float(name, default, minimum=None):
     return number
 
 
+def env_choice(name, default, choices):
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() not in choices:
+        _fail(name, value, "one of " + ", ".join(choices))
+    return value.lower()
+
+
+def env_secret(name, min_length):
+    """A token, or "" when unset; a short one stops start-up (unnamed)."""
+    value = _raw(name)
+    if value is None:
+        return ""
+    if len(value) < min_length:
+        _fail(name, "<hidden>", f"at least {min_length} characters")
+    return value
+
+
 def env_list(name, default=()):
     value = _raw(name)
     if value is None:

@@ -1,11 +1,17 @@
-"""A log formatter that prints the fixed message, then the record's fields.
+"""Log formatters: the fixed message, then the record's fields.
 
-Callers pass their variables through ``extra``; every attribute that is not
-a standard LogRecord attribute is printed as ``key=value``.
+Callers pass their variables through ``extra`` (and superit.logcontext adds
+the request's and task's ids); every attribute that is not a standard
+LogRecord attribute is a field. ``FieldsFormatter`` prints one line of
+``key=value`` for people (the demo); ``JsonFormatter`` one JSON object a
+line for log collectors (production). Both hide credentials in query
+strings and keep every record on one line.
 """
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -46,3 +52,31 @@ class FieldsFormatter(logging.Formatter):
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
         return hide_secrets(text)
+
+
+def _plain(value):
+    """A JSON value for a field: numbers and flags as they are, anything
+    else as its text with credentials hidden."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return hide_secrets(str(value))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line. json.dumps escapes control characters and
+    every non-ASCII one, so no value can break the line."""
+
+    def format(self, record):
+        moment = datetime.fromtimestamp(record.created, UTC)
+        entry = {
+            "time": moment.isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": hide_secrets(record.getMessage()),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in entry:
+                entry[key] = _plain(value)
+        if record.exc_info:
+            entry["exception"] = hide_secrets(self.formatException(record.exc_info))
+        return json.dumps(entry, default=str)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 
+from superit import logcontext
 from superit.models import Membership
 
 SESSION_KEY = "superit_tenant_id"
@@ -24,6 +25,8 @@ class TenantMiddleware:
         request.turned_off_tenant = None
         if request.user.is_authenticated:
             self._attach(request)
+        if request.tenant is not None:
+            logcontext.bind(tenant_id=request.tenant.pk)
         return self.get_response(request)
 
     def _attach(self, request):

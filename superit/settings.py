@@ -13,12 +13,14 @@ from django.core.exceptions import ImproperlyConfigured
 from superit.envconfig import (
     env_bool,
     env_broker_url,
+    env_choice,
     env_database,
     env_fernet_keys,
     env_float,
     env_int,
     env_list,
     env_proxy_ssl_header,
+    env_secret,
     env_str,
 )
 
@@ -82,7 +84,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later step logs with the request's id.
+    "superit.request_context.RequestContextMiddleware",
+    # Probes and metrics: before the host check and the https redirect.
+    "superit.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from STATIC_ROOT (collectstatic), compressed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,7 +190,25 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# WhiteNoise warns at start about a missing folder (before collectstatic).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# WhiteNoise serves what collectstatic gathered, with gzip copies.
+# With STATIC_MANIFEST (the image sets it) file names carry a hash of their
+# content and are cached for a year; that needs collectstatic before start,
+# so the demo and the tests go without.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage."
+        + (
+            "CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "CompressedStaticFilesStorage"
+        )
+    },
+}
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
@@ -257,11 +283,24 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+# One JSON object a line for log collectors, or key=value lines for people
+# (the demo's default). Every line carries the request's and task's ids.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"fields": {"()": "superit.logfmt.FieldsFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "fields"}},
+    "filters": {"context": {"()": "superit.logcontext.ContextFilter"}},
+    "formatters": {
+        "text": {"()": "superit.logfmt.FieldsFormatter"},
+        "json": {"()": "superit.logfmt.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "httpx": {"level": "WARNING"},
@@ -312,6 +351,16 @@ WEBHOOK_QUEUE_TIMEOUT_SECONDS = env_float(
     "WEBHOOK_QUEUE_TIMEOUT_SECONDS", 1.0, minimum=0.05
 )
 CELERY_BROKER_CONNECTION_TIMEOUT = WEBHOOK_QUEUE_TIMEOUT_SECONDS
+# /readyz gives up on the broker after this long.
+READYZ_TIMEOUT_SECONDS = env_float("READYZ_TIMEOUT_SECONDS", 2.0, minimum=0.1)
+# /metrics answers a scraper that sends "Authorization: Bearer <token>";
+# without a token there is no /metrics (404).
+METRICS_TOKEN = env_secret("METRICS_TOKEN", min_length=16)
+METRICS_COLLECTORS = [
+    "sync.metrics.SyncCollector",
+    "webhooks.metrics.WebhookCollector",
+    "superit.queue_depth.QueueCollector",
+]
 # Callback refreshes are short; they stay off the queue of long sync runs.
 SUPERIT_WEBHOOK_QUEUE = env_str("SUPERIT_WEBHOOK_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Ticket write-backs: a technician waits for them, so not the sync queue.
@@ -331,6 +380,13 @@ SPARKY_ALLOWED_HOSTS = env_list("SPARKY_ALLOWED_HOSTS")
 SPARKY_QUEUE = env_str("SPARKY_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 # Pages asked for ahead of the one being written (each held in memory).
 SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
+# Retention: days a row is kept (0 keeps it for ever), and how much one
+# hourly purge may delete, in batches.
+RETENTION_WEBHOOK_EVENT_DAYS = env_int("RETENTION_WEBHOOK_EVENT_DAYS", 30, minimum=0)
+RETENTION_SYNC_LOG_DAYS = env_int("RETENTION_SYNC_LOG_DAYS", 30, minimum=0)
+RETENTION_SYNC_RUN_DAYS = env_int("RETENTION_SYNC_RUN_DAYS", 90, minimum=0)
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000, minimum=1, maximum=10000)
+RETENTION_BATCHES = env_int("RETENTION_BATCHES", 50, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "catch-up": {"task": "sync.tasks.dispatch_catch_up", "schedule": 60.0},
     "deletion-check": {"task": "sync.tasks.dispatch_reconcile", "schedule": 600.0},
@@ -345,5 +401,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-ticket-writes": {
         "task": "sync.write_tasks.sweep_ticket_writes",
         "schedule": 60.0,
+    },
+    "purge-sync-history": {
+        "task": "sync.retention.purge_sync_history",
+        "schedule": 3600.0,
+    },
+    "purge-callbacks": {
+        "task": "webhooks.retention.purge_old_events",
+        "schedule": 3600.0,
     },
 }

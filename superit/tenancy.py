@@ -3,6 +3,8 @@
 from django.db import models
 from django.shortcuts import get_object_or_404
 
+from superit import logcontext
+
 
 class TenantQuerySet(models.QuerySet):
     def for_tenant(self, tenant):
@@ -14,4 +16,7 @@ def get_for_tenant_or_404(model_or_queryset, tenant, **lookup):
     queryset = model_or_queryset
     if isinstance(model_or_queryset, type):
         queryset = model_or_queryset.objects.all()
-    return get_object_or_404(queryset.for_tenant(tenant), **lookup)
+    found = get_object_or_404(queryset.for_tenant(tenant), **lookup)
+    # The request's log lines name the connection from here on.
+    logcontext.bind_row(found)
+    return found

@@ -25,7 +25,7 @@ from psa import mapping, routing
 from psa.clients import client_for
 from psa.key_health import keys_refused, mark_keys_failing
 from psa.models import Board, Company, Connection, Ticket
-from sync import leases, links, reconcile
+from sync import leases, links, reconcile, tallies
 from sync.models import SyncLogEntry, SyncRun, SyncState
 from sync.plans import FULL, IDS, PLANS, SINCE
 from sync.upsert import upsert_page
@@ -432,6 +432,7 @@ class SyncEngine:
             ):
                 return
             self._advance_watermarks()
+            tallies.count_finished_run(self.run, SyncRun.SUCCEEDED)
             Connection.objects.filter(pk=self.connection.pk).update(
                 last_synced_at=now, last_error=""
             )
@@ -454,7 +455,12 @@ class SyncEngine:
 
     def _fail(self, message):
         now = timezone.now()
-        self._runs().update(status=SyncRun.FAILED, error=message, finished_at=now)
+        with transaction.atomic():
+            ended = self._runs().update(
+                status=SyncRun.FAILED, error=message, finished_at=now
+            )
+            if ended:
+                tallies.count_finished_run(self.run, SyncRun.FAILED)
         Connection.objects.filter(pk=self.connection.pk).update(last_error=message)
         self.run.refresh_from_db()
         leases.after_failure(self.run)

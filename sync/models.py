@@ -263,7 +263,32 @@ class TicketWrite(models.Model):
                 fields=["connection", "state", "created_at"],
                 name="sync_write_state",
             ),
+            # /metrics counts the open writes at every scrape.
+            models.Index(
+                fields=["state"],
+                name="sync_write_open",
+                condition=Q(state__in=("pending", "sending")),
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.state})"
+
+
+class Tally(models.Model):
+    """A running total counted by workers on any host, read by /metrics:
+    finished sync runs, rows stored, callbacks settled. Kept apart from the
+    rows it counts, so a purge of old runs or events leaves it whole."""
+
+    name = models.CharField(max_length=60)
+    # The metric's labels as sorted "key=value" pairs joined by commas.
+    labels = models.CharField(max_length=200, blank=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "labels"], name="sync_tally_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.name}{{{self.labels}}} {self.value}"

@@ -9,7 +9,8 @@ from sync import leases
 from sync.engine import SyncEngine
 from sync.models import SyncRun
 
-# Imported so the workers' autodiscovery (which reads tasks.py) knows it.
+# Imported so the workers' autodiscovery (which reads tasks.py) knows them.
+from sync.retention import purge_sync_history  # noqa: F401
 from sync.write_tasks import send_ticket_write  # noqa: F401
 
 log = logging.getLogger(__name__)

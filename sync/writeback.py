@@ -28,7 +28,7 @@ from connectwise.errors import (
 )
 from psa.clients import client_for
 from psa.models import Connection, Ticket
-from sync import write_permissions
+from sync import tallies, write_permissions
 from sync.entities import TICKETS
 from sync.models import TicketWrite
 from sync.refresh import store_records
@@ -140,6 +140,7 @@ def _prepare(tw) -> None:
     if ticket is not None and tw.kind in CHECKED and _stale(ticket, tw):
         tw.state, tw.message = TicketWrite.CONFLICT, CHANGED
         tw.theirs = stored_version(ticket)
+        tallies.add("ticket_writes_settled", kind=tw.kind, state=tw.state)
         return
     tw.state = TicketWrite.PENDING
     tw.previous = _apply_locally(ticket, tw) if ticket is not None else {}
@@ -457,6 +458,7 @@ def _done(tw, answer) -> None:
             store_ticket(tw.connection, answer)
         tw.state, tw.message, tw.finished_at = TicketWrite.DONE, "", timezone.now()
         tw.save()
+        tallies.add("ticket_writes_settled", kind=tw.kind, state=tw.state)
     _log("ticket write done", tw)
 
 
@@ -469,6 +471,7 @@ def _conflict(tw, current) -> None:
         tw.state, tw.message = TicketWrite.CONFLICT, CHANGED
         tw.theirs, tw.finished_at = connectwise_version(current), timezone.now()
         tw.save()
+        tallies.add("ticket_writes_settled", kind=tw.kind, state=tw.state)
     _log("ticket write conflict", tw)
 
 
@@ -487,6 +490,7 @@ def fail(tw, message, gone=False) -> None:
             timezone.now(),
         )
         tw.save()
+        tallies.add("ticket_writes_settled", kind=tw.kind, state=tw.state)
     _log("ticket write failed", tw, level=logging.WARNING)
 
 

@@ -17,6 +17,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from psa.models import Connection
+from superit import logcontext
 from superit.params import clean_text
 from webhooks.models import WebhookEndpoint, WebhookEvent
 from webhooks.queueing import queue_event
@@ -63,6 +64,7 @@ def _receive(request, public_id):
     endpoint = _endpoint(public_id)
     if endpoint is None or not endpoint.secret_matches(request.GET.get("secret")):
         return _answer(404, "Not found.")
+    logcontext.bind(tenant_id=endpoint.tenant_id, connection_id=endpoint.connection_id)
     if not endpoint.enabled:
         return _answer(410, "Webhooks are turned off for this connection.")
     if endpoint.connection.status == Connection.DISABLED:

@@ -11,9 +11,13 @@ from django.utils import timezone
 
 from connectwise.errors import ConnectWiseError, is_transient
 from psa.models import Connection
+from sync import tallies
 from sync.refresh import BY_TYPE, refresh_records
 from webhooks.models import WebhookEndpoint, WebhookEvent
 from webhooks.queueing import queue_event
+
+# Imported so the workers' autodiscovery (which reads tasks.py) knows it.
+from webhooks.retention import purge_old_events  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +133,10 @@ def _grouped(outcomes):
 
 
 def _settle(claimed, status, reason):
-    claimed.update(status=status, reason=reason[:300], processed_at=timezone.now())
+    settled = claimed.update(
+        status=status, reason=reason[:300], processed_at=timezone.now()
+    )
+    tallies.add("webhook_events_settled", settled, status=status)
 
 
 @shared_task(time_limit=60)

@@ -116,4 +116,6 @@ def test_beat_runs_the_dispatchers_and_the_sweeper():
         "sync.tasks.sweep_stale_runs",
         "webhooks.tasks.sweep_waiting_events",
         "sync.write_tasks.sweep_ticket_writes",
+        "sync.retention.purge_sync_history",
+        "webhooks.retention.purge_old_events",
     }

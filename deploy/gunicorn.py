@@ -1,0 +1,41 @@
+"""gunicorn's settings in the image: `gunicorn -c deploy/gunicorn.py`.
+
+Not named gunicorn.conf.py, which gunicorn would load by itself from the
+working directory (the benchmarks run gunicorn there with their own
+options).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+# The app writes one line per request with its ids (superit.request_context).
+accesslog = None
+errorlog = "-"
+# Requests from the TLS proxy in front reuse their connections.
+keepalive = 5
+
+
+def _metrics_folder():
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return Path(folder) if folder else None
+
+
+def on_starting(server):
+    """A restart starts the counters of this host from zero: the files of
+    the previous master's workers would be added up again."""
+    folder = _metrics_folder()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+
+
+def child_exit(server, worker):
+    if _metrics_folder() is not None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,115 @@
+"""The production shape's files: docker-compose.yml validates with Debian's
+docker-compose (no engine needed), names every service, and refuses to
+start without its secrets; the Dockerfile copies every app of the project;
+gunicorn's settings load; every variable the compose file sets is in the
+README."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from tests.processes import ROOT
+
+COMPOSE = shutil.which("docker-compose")
+needs_compose = pytest.mark.skipif(
+    COMPOSE is None,
+    reason="docker-compose is not installed (.ci/run installs Debian's package)",
+)
+EXAMPLE_ENV = ROOT / "deploy" / "compose.env.example"
+SERVICES = {
+    "postgres",
+    "redis",
+    "migrate",
+    "web",
+    "worker-sync",
+    "worker-superit",
+    "beat",
+}
+
+
+def _compose(*args, env_file=None):
+    # Nothing of this process's environment: only the env file counts.
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    options = ["--env-file", str(env_file)] if env_file else []
+    return subprocess.run(
+        [COMPOSE, "--project-directory", str(ROOT), *options, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@needs_compose
+def test_the_compose_file_validates_with_the_example_environment():
+    result = _compose("config", "-q", env_file=EXAMPLE_ENV)
+    assert result.returncode == 0, result.stderr
+
+
+@needs_compose
+def test_the_compose_file_runs_every_part_of_the_production_shape():
+    result = _compose("config", "--services", env_file=EXAMPLE_ENV)
+    assert result.returncode == 0, result.stderr
+    assert set(result.stdout.split()) == SERVICES
+
+
+@needs_compose
+def test_the_compose_file_refuses_to_run_without_its_secrets(tmp_path):
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
+    result = _compose("config", "-q", env_file=empty)
+    assert result.returncode != 0
+    assert "set POSTGRES_PASSWORD" in result.stderr or "set SECRET_KEY" in result.stderr
+
+
+def test_the_dockerfile_copies_every_app_of_the_project():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    ours = [app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()]
+    assert ours, settings.INSTALLED_APPS
+    for folder in [*ours, "templates", "static", "deploy"]:
+        assert f"COPY {folder} {folder}\n" in dockerfile, folder
+
+
+def test_the_image_runs_gunicorn_as_a_user_after_collectstatic():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim" in dockerfile
+    assert "python manage.py collectstatic --noinput" in dockerfile
+    assert dockerfile.index("collectstatic") < dockerfile.index("USER superit")
+    assert dockerfile.rstrip().endswith(
+        'CMD ["gunicorn", "-c", "deploy/gunicorn.py", "superit.wsgi"]'
+    )
+
+
+def test_gunicorn_s_settings_and_the_application_load():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--check-config",
+            "-c",
+            "deploy/gunicorn.py",
+            "superit.wsgi",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_every_variable_the_compose_file_sets_is_in_the_readme():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    readme = (ROOT / "README.md").read_text()
+    names = set(re.findall(r"^\s{4,6}([A-Z][A-Z0-9_]+):", compose, re.MULTILINE))
+    names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", compose))
+    assert "METRICS_TOKEN" in names and "POSTGRES_PASSWORD" in names
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert missing == []
