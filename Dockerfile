@@ -29,6 +29,7 @@ COPY connectwise connectwise
 COPY psa psa
 COPY sync sync
 COPY webhooks webhooks
+COPY sparky sparky
 COPY templates templates
 COPY static static
 COPY deploy deploy
