@@ -47,6 +47,8 @@ ACTIONS = {
     "invitation.revoked": "Invitation revoked",
     "member.deactivated": "Person deactivated",
     "member.reactivated": "Person reactivated",
+    "api_token.created": "API token created",
+    "api_token.revoked": "API token revoked",
 }
 
 SECRET_WORDS = ("key", "secret", "password", "token")
