@@ -82,6 +82,7 @@ def authenticate(text):
     if not token.user.is_active or membership is None or membership.deactivated_at:
         log.info("api token of a turned-off member", extra=_fields(token))
         raise TokenRefused("access_turned_off", TURNED_OFF)
+    membership.user = token.user
     token.membership = membership
     _note_use(token)
     return token
