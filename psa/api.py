@@ -161,6 +161,19 @@ TICKET_FILTERS = [
 ]
 
 
+# The page's form sends a filter left empty; a program that names a typed
+# filter means a value.
+TYPED_FILTERS = ("team", "superit", "connection", "board", "status", "priority")
+TYPED_FILTERS += ("owner", "since", "sort")
+
+
+def _refuse_empty(request, names):
+    empty = [n for n in names if request.query_params.get(n, None) == ""]
+    if empty:
+        said = ", ".join(empty)
+        raise ApiError("invalid_filter", f"Give a value to {said}, or leave it out.")
+
+
 class TicketList(ListAPIView):
     """Tickets the person may see, with the team view's filters. An id of
     a filter that is not among the person's options is refused (400), the
@@ -171,6 +184,7 @@ class TicketList(ListAPIView):
 
     @extend_schema(parameters=TICKET_FILTERS)
     def get(self, request, *args, **kwargs):
+        _refuse_empty(request, TYPED_FILTERS)
         teams = list(visible_teams(request))
         filters = read_filters(request, load_options(request, teams))
         problems = [*filters.errors, *filters.notices]

@@ -4,6 +4,7 @@ write-back path (sync.writeback.request_write), and answer 202 with the
 write, whose state ``GET writes/<id>/`` follows until ConnectWise answers.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -28,7 +29,7 @@ from sync.serializers import (
 )
 from sync.work_forms import NoteForm, TimeEntryForm
 from sync.writeback import request_write
-from sync.writeback_forms import StatusForm
+from sync.writeback_forms import StatusForm, parse_base
 
 NOT_TEXT = "Expected text or a number."
 
@@ -129,6 +130,7 @@ def _add(request, pk, kind, form_class):
     form = form_class(data)
     if not form.is_valid():
         raise refused(form)
+    _check_base(data)
     write = ask_to_add(
         ticket,
         kind,
@@ -138,6 +140,18 @@ def _add(request, pk, kind, form_class):
         seen=data.get("base_updated_at"),
     )
     return accepted(request, write)
+
+
+def _check_base(data):
+    """The page takes a note or time entry onto any version, a garbled one
+    too (it is a hidden field); a program is told its value is wrong."""
+    if data.get("base_updated_at"):
+        try:
+            parse_base(data["base_updated_at"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                {"base_updated_at": error.messages}
+            ) from None
 
 
 class NoteAdd(TicketWork):

@@ -155,6 +155,22 @@ def test_a_note_the_form_refuses_is_a_400_naming_the_field(
     assert not TicketWrite.objects.exists()
 
 
+@pytest.mark.parametrize("what", ["notes", "time-entries"])
+def test_a_garbled_version_is_refused_though_a_missing_one_is_not(
+    desk, technician_api, queued, what
+):
+    """Found by schemathesis: the page ignores a garbled hidden version on
+    a note; a program is told."""
+    body = {"text": "hi", "kind": "internal"}
+    if what == "time-entries":
+        body = {"time_start": start_today(), "hours": 1, "billable_option": "Billable"}
+    garbled = work(technician_api, desk.mine, what, {**body, "base_updated_at": "AAA"})
+    assert garbled.status_code == 400
+    assert "base_updated_at" in garbled.json()["fields"]
+    assert not TicketWrite.objects.exists()
+    assert work(technician_api, desk.mine, what, body).status_code == 202
+
+
 def start_today(hours_ago=2):
     return (timezone.now() - timedelta(hours=hours_ago)).isoformat()
 
