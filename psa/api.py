@@ -73,7 +73,8 @@ class ConnectionDetail(RetrieveAPIView):
 
 
 def _companies(request):
-    return visible_companies(request).annotate(linked_team_id=F("team_link__team_id"))
+    companies = visible_companies(request).defer("raw")
+    return companies.annotate(linked_team_id=F("team_link__team_id"))
 
 
 class CompanyList(ListAPIView):
@@ -101,14 +102,14 @@ class ContactList(ListAPIView):
     pagination_class = KeysetPagination
 
     def get_queryset(self):
-        return visible_contacts(self.request)
+        return visible_contacts(self.request).defer("raw")
 
 
 class ContactDetail(RetrieveAPIView):
     serializer_class = ContactSerializer
 
     def get_queryset(self):
-        return visible_contacts(self.request)
+        return visible_contacts(self.request).defer("raw")
 
 
 class TeamList(ListAPIView):
@@ -190,9 +191,11 @@ class TicketList(ListAPIView):
         problems = [*filters.errors, *filters.notices]
         if problems:
             raise ApiError("invalid_filter", " ".join(problems))
+
         self.page_sort = filters.sort
         tickets = filters.apply(visible_tickets_of(request, teams))
-        rows = self.paginate_queryset(tickets)
+        rows = self.paginate_queryset(tickets.defer("raw"))
+
         context = {**self.get_serializer_context(), "superit": superit_statuses(rows)}
         data = TicketSerializer(rows, many=True, context=context).data
         return self.get_paginated_response(data)
