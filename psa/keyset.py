@@ -149,7 +149,7 @@ def _value(value, sort):
         moment = _moment(value)
         if moment is not None:
             return moment
-    elif sort.field == "cw_id":
+    elif sort.field in ("cw_id", "pk"):
         if isinstance(value, int) and not isinstance(value, bool):
             if abs(value) < 2**63:
                 return value

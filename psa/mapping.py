@@ -61,6 +61,19 @@ def superit_status_of(board_status_ids, connection):
     return {pk: SuperITStatus(status) for pk, status in rows}
 
 
+def superit_statuses(tickets):
+    """Super IT's status of each board status these tickets have, read
+    once per connection."""
+    by_connection = {}
+    for ticket in tickets:
+        if ticket.status_id is not None:
+            by_connection.setdefault(ticket.connection_id, set()).add(ticket.status_id)
+    found = {}
+    for connection_id, status_ids in by_connection.items():
+        found.update(superit_status_of(status_ids, connection_id))
+    return found
+
+
 def mapped_status_ids(tenant, superit_status):
     """The tenant's board statuses mapped to ``superit_status``, as a
     subquery for ``Ticket.objects.filter(status_id__in=...)``."""

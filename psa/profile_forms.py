@@ -6,6 +6,7 @@ one can write in ConnectWise as a colleague."""
 from django import forms
 
 from psa.members import ClaimRefused, claimable_member
+from superit import api_tokens
 from superit.params import clean_text
 
 
@@ -51,3 +52,36 @@ def clean_member_identifier(membership, value):
         return claimable_member(membership, identifier).identifier
     except ClaimRefused as refusal:
         raise forms.ValidationError(str(refusal)) from None
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: its name (what it is for)."""
+
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What the token is for, e.g. “Nightly report script”.",
+        error_messages={"required": "Name the token, so you can tell it apart."},
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, prefix="token", **kwargs)
+        self.membership = membership
+
+    def clean_name(self):
+        name = clean_text(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Name the token, so you can tell it apart.")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        held = api_tokens.active_tokens(
+            self.membership.user_id, self.membership.tenant_id
+        )
+        if held.count() >= api_tokens.MAX_ACTIVE:
+            raise forms.ValidationError(
+                f"You hold {api_tokens.MAX_ACTIVE} active tokens, the most "
+                "allowed: revoke one you no longer use first."
+            )
+        return data

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from psa.views import (
+    api_tokens,
     companies,
     company_links,
     connection_lifecycle,
@@ -19,6 +20,12 @@ from psa.views import (
 app_name = "psa"
 urlpatterns = [
     path("profile/", profile.profile, name="profile"),
+    path("profile/tokens/", api_tokens.token_add, name="api-token-add"),
+    path(
+        "profile/tokens/<int:pk>/revoke/",
+        api_tokens.token_revoke,
+        name="api-token-revoke",
+    ),
     path("connections/", connections.connection_list, name="connections"),
     path("connections/add/", connections.connection_add, name="connection-add"),
     path(

@@ -5,7 +5,7 @@ technicians only the tickets routed to one of their own teams (DESIGN.md,
 "Who uses it"). Every ticket page and fragment starts from here.
 """
 
-from psa.models import Ticket
+from psa.models import Company, Contact, Ticket
 from superit.models import Team
 from superit.tenancy import get_for_tenant_or_404
 
@@ -41,8 +41,37 @@ def tickets_visible_to(membership, team_ids=None):
     return tickets.filter(routed_team__memberships=membership)
 
 
+def visible_tickets_of(request, teams):
+    """visible_tickets, given the person's visible teams already loaded."""
+    if request.membership.is_manager:
+        return visible_tickets(request)
+    return visible_tickets(request, team_ids=[team.pk for team in teams])
+
+
 def visible_ticket(request, pk):
     """One ticket the person may see, with its connection and board; 404
     otherwise (another tenant's, another team's, deleted)."""
     tickets = visible_tickets(request).select_related("connection", "board")
     return get_for_tenant_or_404(tickets, request.tenant, pk=pk)
+
+
+def visible_companies(request):
+    """Companies of the tenant, not deleted: all for a manager, those linked
+    to one of their teams for a technician."""
+    companies = Company.objects.for_tenant(request.tenant).filter(
+        deleted_at__isnull=True
+    )
+    if request.membership.is_manager:
+        return companies
+    return companies.filter(team_link__team__memberships=request.membership)
+
+
+def visible_contacts(request):
+    """Contacts of the tenant, not deleted, of the companies the person
+    sees (a manager also sees contacts without a company)."""
+    contacts = Contact.objects.for_tenant(request.tenant).filter(
+        deleted_at__isnull=True
+    )
+    if request.membership.is_manager:
+        return contacts
+    return contacts.filter(company__in=visible_companies(request))

@@ -48,6 +48,8 @@ ACTIONS = {
     "member.deactivated": "Person deactivated",
     "member.reactivated": "Person reactivated",
     "sparky.provider_changed": "Sparky's provider changed",
+    "api_token.created": "API token created",
+    "api_token.revoked": "API token revoked",
 }
 
 SECRET_WORDS = ("key", "secret", "password", "token")

@@ -147,3 +147,18 @@ def env_proxy_ssl_header(name):
     if not sep or not expected or not re.fullmatch(r"[A-Za-z0-9-]+", header):
         _fail(name, value, 'a header and its value, such as "X-Forwarded-Proto: https"')
     return ("HTTP_" + header.upper().replace("-", "_"), expected)
+
+
+RATE = re.compile(r"^(\d{1,9})\s*/\s*(second|minute|hour|day)$")
+
+
+def env_rate(name, default):
+    """A request rate such as "120/minute" (per second, minute, hour or
+    day), as DRF's throttles read it."""
+    value = _raw(name)
+    if value is None:
+        return default
+    match = RATE.match(value.lower())
+    if match is None or int(match.group(1)) < 1:
+        _fail(name, value, 'a rate such as "120/minute" (second, minute, hour, day)')
+    return f"{int(match.group(1))}/{match.group(2)}"

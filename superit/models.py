@@ -182,3 +182,31 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.target_label}"
+
+
+class ApiToken(models.Model):
+    """A personal API token: it acts as its user within its tenant. Only a
+    hash of it is kept; the token itself is shown once, when it is made."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The token's first characters, so its owner can tell tokens apart.
+    shown_start = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

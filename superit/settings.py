@@ -20,6 +20,7 @@ from superit.envconfig import (
     env_int,
     env_list,
     env_proxy_ssl_header,
+    env_rate,
     env_secret,
     env_str,
 )
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
     "axes",
@@ -214,6 +217,41 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 
+# The REST API (/api/v1/): personal tokens only, JSON only, every error as
+# {"code", "message"} (superit/api_errors.py), throttled per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["superit.api_auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["superit.api_auth.TenantMember"],
+    "DEFAULT_THROTTLE_CLASSES": ["superit.api_auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "superit.api_schema.ApiSchema",
+    "EXCEPTION_HANDLER": "superit.api_errors.handle_exception",
+}
+API_THROTTLE_RATE = env_rate("API_THROTTLE_RATE", "600/minute")
+API_THROTTLE_CACHE = "api-throttle"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Super IT API",
+    "DESCRIPTION": (
+        "Read a tenant's connections, companies, contacts, teams, tickets, "
+        "sync runs and webhook events; change a ticket's status, add notes "
+        "and time entries. Authenticate with a personal API token from your "
+        "profile page: `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {
+        "ConnectionStatusEnum": "psa.models.Connection.STATUSES",
+        "SyncRunStatusEnum": "sync.models.SyncRun.STATUSES",
+        "WebhookEventStatusEnum": "webhooks.models.WebhookEvent.STATUSES",
+    },
+}
+
 # Invitations and password resets are e-mailed: printed to the console in
 # development, sent over SMTP (EMAIL_HOST...) otherwise unless overridden.
 EMAIL_BACKEND = env_str(
@@ -272,6 +310,21 @@ else:
     # Long enough for the longest page write; a lost worker's task comes
     # back after this.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Caches: each process its own, except the API's request counts, which every
+# web process must share to throttle a token as a whole (Redis when set).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    API_THROTTLE_CACHE: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "api-throttle",
+    },
+}
+if REDIS_URL:
+    CACHES[API_THROTTLE_CACHE] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "superit",
+    }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -7,19 +7,18 @@ ConnectWise answers, and says whom the entry went in as.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from psa.visibility import visible_ticket
 from superit.permissions import tenant_required
 from superit.tenancy import get_for_tenant_or_404
-from sync.asks import AUTHORED, ask
+from sync.asks import ask_to_add
 from sync.models import TicketWrite
 from sync.page_events import announce_change
 from sync.work_forms import AssignForm, NoteForm, TimeEntryForm
 from sync.writeback import describe
-from sync.writeback_forms import base_value, parse_base
+from sync.writeback_forms import base_value
 
 FORMS = {
     TicketWrite.NOTE: (NoteForm, "sync/work/note_form.html"),
@@ -76,23 +75,8 @@ def _form(kind, ticket, data):
 
 
 def _ask(request, ticket, kind, form):
-    """The write the form asks for, or None (the form then says why)."""
-    try:
-        # A resource assigned onto a ticket changed since it was loaded is
-        # held as a conflict; notes and time add to any version.
-        seen = parse_base(request.POST.get("base_updated_at"))
-    except ValidationError as error:
-        if kind not in AUTHORED:
-            form.add_error(None, error)
-            return None
-        seen = ticket.cw_updated_at
-    return ask(
-        ticket,
-        kind,
-        form.request(),
-        membership=request.membership,
-        base_updated_at=seen,
-    )
+    seen = request.POST.get("base_updated_at")
+    return ask_to_add(ticket, kind, form, membership=request.membership, seen=seen)
 
 
 @require_safe

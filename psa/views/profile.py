@@ -1,5 +1,6 @@
-"""The profile page: a person's name and their ConnectWise member, which
-notes and time entries they add are written as (psa/members.py, sync/authors.py)."""
+"""The profile page: a person's name, their ConnectWise member, which
+notes and time entries they add are written as (psa/members.py,
+sync/authors.py), and their API tokens (psa/views/api_tokens.py)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -7,31 +8,48 @@ from django.views.decorators.http import require_http_methods
 
 from psa.members import find_member, member_name, tenant_members
 from psa.models import Connection
-from psa.profile_forms import ProfileForm
+from psa.profile_forms import ApiTokenForm, ProfileForm
+from superit.models import ApiToken
 from superit.permissions import tenant_required
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_required
 def profile(request):
-    membership = request.membership
-    initial = {
-        "first_name": request.user.first_name,
-        "last_name": request.user.last_name,
-        "cw_member_identifier": membership.cw_member_identifier,
-    }
-    form = ProfileForm(request.POST or None, initial=initial, membership=membership)
+    form = ProfileForm(
+        request.POST or None, initial=_initial(request), membership=request.membership
+    )
     if request.method == "POST" and form.is_valid():
         _save(request, form.cleaned_data)
         messages.success(request, "Profile saved.")
         return redirect("psa:profile")
+    return profile_page(request, form=form)
+
+
+def profile_page(request, *, form=None, token_form=None, new_token=None, status=200):
+    """The page with the given forms (fresh ones otherwise) and, right after
+    it was made, a token's text: the one time it is shown."""
+    membership = request.membership
+    if form is None:
+        form = ProfileForm(initial=_initial(request), membership=membership)
     context = {
         "form": form,
         "members": _members_by_connection(request.tenant, membership),
         "known": tenant_members(request.tenant).order_by("identifier")[:500],
         "member_set": membership.cw_member_identifier,
+        "token_form": token_form or ApiTokenForm(membership=membership),
+        "tokens": ApiToken.objects.for_tenant(request.tenant).filter(user=request.user),
+        "new_token": new_token,
     }
-    return render(request, "psa/profile.html", context)
+    return render(request, "psa/profile.html", context, status=status)
+
+
+def _initial(request):
+    return {
+        "first_name": request.user.first_name,
+        "last_name": request.user.last_name,
+        "cw_member_identifier": request.membership.cw_member_identifier,
+    }
 
 
 def _save(request, values):

@@ -16,10 +16,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from psa import keyset
-from psa.mapping import superit_status_of
+from psa.mapping import superit_statuses
 from psa.models import Company, SuperITStatus
 from psa.ticket_filters import load_options, read_filters
-from psa.visibility import visible_teams, visible_tickets
+from psa.visibility import (
+    visible_companies,
+    visible_teams,
+    visible_tickets,
+    visible_tickets_of,
+)
 from superit.params import clean_text, parse_id
 from superit.permissions import tenant_required
 
@@ -55,7 +60,7 @@ def ticket_list(request):
     teams = list(visible_teams(request))
     options = load_options(request, teams)
     filters = read_filters(request, options)
-    tickets = filters.apply(_visible(request, teams))
+    tickets = filters.apply(visible_tickets_of(request, teams))
     page, notices = _page(request, tickets, filters)
     context = {
         "filters": filters,
@@ -104,7 +109,7 @@ def company_suggestions(request):
     text = clean_text(request.GET.get("company", ""))[:200]
     companies = Company.objects.none()
     if len(text) >= 2:
-        companies = _companies(request).filter(name__icontains=text)
+        companies = visible_companies(request).filter(name__icontains=text)
         companies = companies.only("name", "identifier").order_by("name", "pk")
     context = {"companies": companies[:COMPANY_SUGGESTIONS]}
     return render(request, "psa/ticket_company_options.html", context)
@@ -114,21 +119,6 @@ def _capped_count(tickets):
     """How many tickets match, counting no further than COUNT_CAP + 1, in
     no particular order (so the database stops at the first rows found)."""
     return tickets.order_by()[: COUNT_CAP + 1].count()
-
-
-def _visible(request, teams):
-    if request.membership.is_manager:
-        return visible_tickets(request)
-    return visible_tickets(request, team_ids=[t.pk for t in teams])
-
-
-def _companies(request):
-    companies = Company.objects.for_tenant(request.tenant).filter(
-        deleted_at__isnull=True
-    )
-    if request.membership.is_manager:
-        return companies
-    return companies.filter(team_link__team__memberships=request.membership)
 
 
 def _page(request, tickets, filters):
@@ -150,7 +140,7 @@ def _page(request, tickets, filters):
 def _rows_context(request, page, teams):
     base = _query(request, KEPT)
     where = _query(request, (*KEPT, "after", "before"))
-    superit = _superit_statuses(page.rows)
+    superit = superit_statuses(page.rows)
     for ticket in page.rows:
         ticket.team = teams.get(ticket.routed_team_id)
         ticket.superit = superit.get(ticket.status_id)
@@ -162,18 +152,6 @@ def _rows_context(request, page, teams):
         "poll_query": _join(where, token=_token(page.rows)),
         "poll_seconds": POLL_SECONDS,
     }
-
-
-def _superit_statuses(tickets):
-    """Super IT's status of each board status on the page, per connection."""
-    by_connection = {}
-    for ticket in tickets:
-        if ticket.status_id is not None:
-            by_connection.setdefault(ticket.connection_id, set()).add(ticket.status_id)
-    found = {}
-    for connection_id, status_ids in by_connection.items():
-        found.update(superit_status_of(status_ids, connection_id))
-    return found
 
 
 def _token(tickets):

@@ -31,7 +31,8 @@ def write(client, tw):
 
 
 def describe(tw):
-    what = "internal note" if tw.request.get("internal") else "discussion note"
+    internal = tw.request.get("internal")
+    what = "internal note" if internal else "discussion note"
     if tw.author:
         return f"{outcome_message(tw)} ({what})"
-    return f"Add a {what}"
+    return f"Add an {what}" if internal else f"Add a {what}"

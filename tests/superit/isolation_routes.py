@@ -24,6 +24,19 @@ who is not in the ticket's team, and an anonymous visitor get):
   login: nobody in these tests is staff, so every page but its login
   redirects there.
 
+The REST API's routes (under /api/v1/) are asked with the role's own API
+token (``Authorization: Bearer``) beside its session cookie, POSTs with a
+JSON body; the anonymous visitor has neither, and gets 401:
+
+- API_MANAGER_ROW: one of the tenant's rows only managers read
+  (connection, sync run, webhook event): 404 / 403 / 401.
+- API_ROW: a row a technician reads when it is theirs (ticket, write,
+  company, contact, team): 404 / 404 / 401.
+- API_MANAGER_LIST: a managers' list of the token's own tenant: the other
+  tenant's manager gets their own rows (no row of A) / 403 / 401.
+- API_LIST: a list of the token's own tenant, cut to what a technician
+  sees: own rows / own rows / 401.
+
 405 is accepted wherever the method is refused for everyone (tenant A's
 own manager gets 405 too).
 """
@@ -43,6 +56,11 @@ MANAGER_PAGE = "manager page"
 TENANT_PAGE = "tenant page"
 PUBLIC = "public"
 ADMIN = "admin"
+API_MANAGER_ROW = "api manager row"
+API_ROW = "api row"
+API_MANAGER_LIST = "api manager list"
+API_LIST = "api list"
+API_KINDS = (API_MANAGER_ROW, API_ROW, API_MANAGER_LIST, API_LIST)
 
 OTHER_MANAGER = "other tenant's manager"
 TECHNICIAN = "technician outside the team"
@@ -54,6 +72,9 @@ METHODS = ("get", "head", "post")
 LOGIN = "redirect to the login page"
 ADMIN_LOGIN = "redirect to the admin's login page"
 OWN_DATA = "the person's own tenant's page (no row of tenant A)"
+# 400 when the query names tenant A's rows as filters, which the token's
+# tenant does not have.
+API_OWN = "the token's own tenant's answer (no row of tenant A)"
 
 BY_CLASS = {
     MANAGER_ROW: {OTHER_MANAGER: {404}, TECHNICIAN: {403}, ANONYMOUS: {LOGIN}},
@@ -65,6 +86,10 @@ BY_CLASS = {
         ANONYMOUS: {LOGIN},
     },
     ADMIN: {role: {ADMIN_LOGIN} for role in ROLES},
+    API_MANAGER_ROW: {OTHER_MANAGER: {404}, TECHNICIAN: {403}, ANONYMOUS: {401}},
+    API_ROW: {OTHER_MANAGER: {404}, TECHNICIAN: {404}, ANONYMOUS: {401}},
+    API_MANAGER_LIST: {OTHER_MANAGER: {API_OWN}, TECHNICIAN: {403}, ANONYMOUS: {401}},
+    API_LIST: {OTHER_MANAGER: {API_OWN}, TECHNICIAN: {API_OWN}, ANONYMOUS: {401}},
 }
 
 
@@ -107,6 +132,15 @@ ALL_FILTERS = {
     # A part of A's company name: the page echoes what was searched.
     "company": "Alpha Hidden",
     "q": "Alpha Hidden",
+}
+# The ticket list's filters through the API, which refuses a company name
+# that matches nothing (the page shows the list empty): the identifier, so
+# the control matches and what the refusal echoes is no name of tenant A.
+API_FILTERS = {**ALL_FILTERS, "company": "ALPHADENT"}
+DOCUMENTATION = {
+    OTHER_MANAGER: {"get": {200}, "head": {200}, "post": {405}},
+    TECHNICIAN: {"get": {200}, "head": {200}, "post": {405}},
+    ANONYMOUS: {"get": {200}, "head": {200}, "post": {405}},
 }
 SAME_FOR_EVERYONE = {role: {m: {405} for m in ("get", "head")} for role in ROLES}
 
@@ -202,6 +236,12 @@ ROUTES = {
         expect={OTHER_MANAGER: {"post": {200}}},
         reason="Tenant A's ConnectWise member is no member of tenant B: the "
         "form refuses it (200 with the error) instead of saving it.",
+    ),
+    "psa:api-token-add": Route(TENANT_PAGE, data={"token-name": "Walk token"}),
+    "psa:api-token-revoke": Route(
+        TICKET_ROW,
+        kwargs={"pk": Row("api_token")},
+        reason="Tenant A's manager's token: only its owner may revoke it.",
     ),
     "psa:connections": Route(MANAGER_PAGE),
     "psa:connection-add": Route(MANAGER_PAGE),
@@ -365,6 +405,63 @@ ROUTES = {
         expect={role: {"get": {405}, "head": {405}, "post": {404}} for role in ROLES},
     ),
 }
+
+ROUTES.update(
+    {
+        # The REST API
+        "api-schema": Route(
+            PUBLIC,
+            reason="The OpenAPI schema describes the API; it holds no row.",
+            expect=DOCUMENTATION,
+        ),
+        "api-docs": Route(
+            PUBLIC,
+            reason="Swagger UI over the schema; it holds no row.",
+            expect=DOCUMENTATION,
+        ),
+        "api:connection-list": Route(API_MANAGER_LIST),
+        "api:connection": Route(API_MANAGER_ROW, kwargs=CONNECTION),
+        "api:company-list": Route(API_LIST),
+        "api:company": Route(API_ROW, kwargs={"pk": Row("company")}),
+        "api:contact-list": Route(API_LIST),
+        "api:contact": Route(API_ROW, kwargs={"pk": Row("contact")}),
+        "api:team-list": Route(API_LIST),
+        "api:team": Route(API_ROW, kwargs=TEAM),
+        "api:ticket-list": Route(API_LIST, query=API_FILTERS),
+        "api:ticket": Route(API_ROW, kwargs=TICKET),
+        "api:ticket-status": Route(
+            API_ROW,
+            kwargs=TICKET,
+            data={
+                "board_status": Row("status"),
+                "base_updated_at": Attr("ticket.cw_updated_at"),
+            },
+        ),
+        "api:ticket-notes": Route(
+            API_ROW,
+            kwargs=TICKET,
+            data={"text": "Note from the isolation walk", "kind": "internal"},
+        ),
+        "api:ticket-time-entries": Route(
+            API_ROW,
+            kwargs=TICKET,
+            data={
+                "time_start": Attr("ticket.cw_updated_at"),
+                "hours": "1",
+                "billable_option": "Billable",
+            },
+        ),
+        "api:write": Route(API_ROW, kwargs=WRITE),
+        "api:sync-run-list": Route(
+            API_MANAGER_LIST, query={"connection": Row("connection")}
+        ),
+        "api:sync-run": Route(API_MANAGER_ROW, kwargs={"pk": Row("run")}),
+        "api:webhook-event-list": Route(
+            API_MANAGER_LIST, query={"connection": Row("connection")}
+        ),
+        "api:webhook-event": Route(API_MANAGER_ROW, kwargs={"pk": Row("event")}),
+    }
+)
 
 # The admin's own pages: the login form answers; everything else sends a
 # non-staff visitor to it (logout to the admin's index, which does too).

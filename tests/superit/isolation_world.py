@@ -26,7 +26,16 @@ from psa.models import (
     ValueMapping,
 )
 from sparky.models import Conversation, Message, Proposal, ProviderSetting
-from superit.models import Invitation, Membership, Notification, Team, Tenant, User
+from superit import api_tokens
+from superit.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Notification,
+    Team,
+    Tenant,
+    User,
+)
 from sync.models import SyncLogEntry, SyncRun, TicketWrite
 from webhooks.models import WebhookEndpoint, WebhookEvent
 
@@ -193,6 +202,9 @@ class IsolationWorld:
         self.technician_membership = Membership.objects.get(
             user=world.technician, tenant=self.tenant
         )
+        self.api_token, self.api_token_text = api_tokens.issue(
+            self.manager_membership, "Alpha hidden API token"
+        )
         self.invitation = Invitation.objects.create(
             tenant=self.tenant,
             email="alpha-hidden-invitee@alpha.test",
@@ -273,10 +285,12 @@ class IsolationWorld:
             self.invitation.email,
             str(self.endpoint.public_id),
             "alpha-hidden-ai.test",
+            self.api_token.name,
+            self.api_token.shown_start,
         ]
 
     def secrets(self):
-        return [PRIVATE_KEY, WEBHOOK_SECRET, SPARKY_KEY]
+        return [PRIVATE_KEY, WEBHOOK_SECRET, SPARKY_KEY, self.api_token_text]
 
     def fingerprint(self):
         """Every row of tenant A, to prove a request changed none of them."""
@@ -297,4 +311,7 @@ class IsolationWorld:
             if any(f.name == "tenant" for f in model._meta.concrete_fields):
                 queryset = model._default_manager.filter(tenant=self.tenant)
                 rows[model._meta.label] = list(queryset.order_by("pk").values())
+        # Using a token notes when it was last used; nothing else may change.
+        for row in rows[ApiToken._meta.label]:
+            row.pop("last_used_at")
         return rows

@@ -1,9 +1,10 @@
 """Isolation proof (issue 6, item 7): every URL pattern the project defines,
 filled with tenant A's real ids and asked with GET, HEAD and POST, as
 another tenant's manager, as A's technician outside the ticket's team and
-anonymously. What each route must answer is in isolation_routes.py; a
-route that is not there fails ``test_every_route_is_classified`` (and the
-walks) by name, so a new route cannot go unchecked.
+anonymously (the REST API's routes with each one's own API token). What
+each route must answer is in isolation_routes.py; a route that is not
+there fails ``test_every_route_is_classified`` (and the walks) by name, so
+a new route cannot go unchecked.
 
 Each request runs in a savepoint that is rolled back, so every one sees
 the same rows; inside it the test checks the answer, the body (and the
@@ -20,11 +21,19 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from superit import api_tokens
+from superit.models import Membership
 from tests.superit.isolation_routes import (
     ADMIN,
     ADMIN_ANSWERS,
     ADMIN_LOGIN,
     ANONYMOUS,
+    API_KINDS,
+    API_LIST,
+    API_MANAGER_LIST,
+    API_MANAGER_ROW,
+    API_OWN,
+    API_ROW,
     BY_CLASS,
     LOGIN,
     MANAGER_PAGE,
@@ -46,6 +55,9 @@ from tests.superit.isolation_routes import (
 from tests.superit.isolation_world import IsolationWorld
 
 pytestmark = pytest.mark.django_db
+
+ROW_KINDS = (MANAGER_ROW, TICKET_ROW, API_MANAGER_ROW, API_ROW)
+API_LIST_KINDS = (API_MANAGER_LIST, API_LIST)
 
 OWN_DATA_STATUSES = {200, 204, 302, 400}
 
@@ -146,16 +158,35 @@ def _resolves_back(pattern, path):
 
 
 def _client(user=None):
+    """A client signed in as ``user``, holding an API token of theirs for
+    the API routes (the one tenant each user of the walk belongs to)."""
     client = Client(raise_request_exception=False)
+    client.api_token = None
     if user is not None:
         client.force_login(user)
+        membership = Membership.objects.get(user=user)
+        client.api_token = api_tokens.issue(membership, "Isolation walk")[1]
     return client
 
 
 def _send(client, planned):
+    if planned.route.kind in API_KINDS:
+        return _send_to_api(client, planned)
     if planned.method == "post":
         return client.post(planned.path, planned.data)
     return getattr(client, planned.method)(planned.path, planned.query)
+
+
+def _send_to_api(client, planned):
+    headers = {}
+    if client.api_token is not None:
+        headers["Authorization"] = f"Bearer {client.api_token}"
+    if planned.method == "post":
+        return client.post(
+            planned.path, planned.data, content_type="application/json", headers=headers
+        )
+    send = getattr(client, planned.method)
+    return send(planned.path, planned.query, headers=headers)
 
 
 def _send_keeping_session(client, planned, follow=False):
@@ -281,6 +312,8 @@ def _meets(want, response):
         return status == 302 and location in (admin_login, admin_index)
     if want == OWN_DATA:
         return status in OWN_DATA_STATUSES
+    if want == API_OWN:
+        return status in (200, 400)
     return status == want
 
 
@@ -328,8 +361,10 @@ def test_tenant_a_manager_reaches_every_row(iso, queued):
         status = response.status_code
         if status >= 500:
             problems.append(f"{method.upper()} [{key}] answered {status}")
-        elif kind in (MANAGER_ROW, TICKET_ROW) and status in (403, 404):
+        elif kind in ROW_KINDS and status in (403, 404):
             problems.append(f"{method.upper()} [{key}] answered {status}: wrong ids?")
+        elif kind in API_LIST_KINDS and method == "get" and status != 200:
+            problems.append(f"GET [{key}] answered {status}: wrong filters?")
         body = response.content.decode(errors="replace")
         if iso.secrets()[0] in body:
             problems.append(f"{method.upper()} [{key}] shows the private key")
@@ -359,7 +394,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(iso, queued):
 
 
 def test_the_route_classes_cover_each_role():
-    for kind in (MANAGER_ROW, TICKET_ROW, MANAGER_PAGE, TENANT_PAGE, ADMIN):
+    kinds = (MANAGER_ROW, TICKET_ROW, MANAGER_PAGE, TENANT_PAGE, ADMIN, *API_KINDS)
+    for kind in kinds:
         assert set(BY_CLASS[kind]) == {OTHER_MANAGER, TECHNICIAN, ANONYMOUS}
     for key, route in ROUTES.items():
         if route.expect:

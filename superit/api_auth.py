@@ -1,0 +1,92 @@
+"""Who an API request is: a personal token in the Authorization header
+(``Bearer <token>`` or ``Token <token>``), what it may do, and how often.
+
+The API takes no session cookie, so a page's signed-in session cannot be
+borrowed by another site's script, and CSRF does not arise.
+"""
+
+from django.conf import settings
+from django.core.cache import caches
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import BasePermission
+from rest_framework.throttling import SimpleRateThrottle
+
+from superit import api_tokens
+from superit.models import ApiToken
+
+KEYWORDS = (b"bearer", b"token")
+
+
+class TokenAuthentication(BaseAuthentication):
+    """Sets the request's tenant and membership to the token's, whatever
+    session cookie came with it (TenantMiddleware read the session)."""
+
+    def authenticate(self, request):
+        request.tenant, request.membership = None, None
+        words = get_authorization_header(request).split()
+        if not words or words[0].lower() not in KEYWORDS:
+            return None
+        if len(words) != 2:
+            raise _refused(
+                "malformed_authorization",
+                "Send the header as “Authorization: Bearer <token>”.",
+            )
+        try:
+            token = api_tokens.authenticate(words[1].decode("ascii"))
+        except UnicodeDecodeError:
+            raise _refused("invalid_token", api_tokens.INVALID) from None
+        except api_tokens.TokenRefused as refusal:
+            raise _refused(refusal.code, refusal.message) from None
+        request.tenant, request.membership = token.tenant, token.membership
+        return token.user, token
+
+    def authenticate_header(self, request):
+        # Makes a missing or refused token a 401, not a 403.
+        return 'Bearer realm="api"'
+
+
+def _refused(code, message):
+    return exceptions.AuthenticationFailed(message, code=code)
+
+
+def token_of(request):
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiToken) else None
+
+
+class TenantMember(BasePermission):
+    """A token of an active member of the tenant (technician or manager)."""
+
+    def has_permission(self, request, view):
+        return token_of(request) is not None
+
+
+class ManagerOnly(TenantMember):
+    message = "Only the tenant's managers can use this."
+
+    def has_permission(self, request, view):
+        token = token_of(request)
+        return token is not None and token.membership.is_manager
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """API_THROTTLE_RATE requests per token, counted in a cache every web
+    process shares when Redis is configured."""
+
+    scope = "api_token"
+
+    @property
+    def cache(self):
+        return caches[settings.API_THROTTLE_CACHE]
+
+    def get_rate(self):
+        return settings.API_THROTTLE_RATE
+
+    def get_cache_key(self, request, view):
+        token = token_of(request)
+        if token is None:
+            return None
+        # By the token's hash, not its id: ids start again in a new
+        # database, while the shared cache may still hold old counts.
+        return f"api-throttle:{token.token_hash[:32]}"

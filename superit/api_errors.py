@@ -1,0 +1,125 @@
+"""Every error under /api/ answers JSON: ``{"code", "message"}``, plus
+``fields`` (each field's messages) when the request did not validate.
+
+DRF's exceptions come through ``handle_exception``; Django's own 404 (a
+path no route matches) and 500 come through ``not_found`` and
+``server_error``, which answer JSON under /api/ and the usual pages
+elsewhere.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+INVALID = "The request is not valid: see the fields."
+
+
+class ApiError(exceptions.APIException):
+    """A refusal with its own code, e.g. ApiError("bad_cursor", "...")."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, code, message, status_code=None):
+        super().__init__(message, code=code)
+        if status_code is not None:
+            self.status_code = status_code
+
+
+def body(code, message, fields=None):
+    data = {"code": code, "message": message}
+    if fields:
+        data["fields"] = fields
+    return data
+
+
+def handle_exception(exc, context):
+    """DRF's EXCEPTION_HANDLER. Anything it does not know is left to
+    Django (logged, then answered by ``server_error``)."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    return Response(_body_of(exc), status=exc.status_code, headers=headers)
+
+
+def _body_of(exc):
+    detail = exc.detail
+    if isinstance(exc, exceptions.ValidationError) and not _is_message(detail):
+        return _validation_body(detail)
+    if isinstance(detail, list) and detail:
+        detail = detail[0]
+    code = getattr(detail, "code", None) or exc.default_code
+    if isinstance(exc, exceptions.Throttled):
+        return body("throttled", _throttled_message(exc))
+    return body(str(code), str(detail))
+
+
+def _is_message(detail):
+    return not isinstance(detail, dict | list) or (
+        isinstance(detail, list)
+        and len(detail) == 1
+        and not isinstance(detail[0], dict)
+    )
+
+
+def _validation_body(detail):
+    if isinstance(detail, list):
+        detail = {"non_field_errors": detail}
+    fields = {
+        name: [str(m) for m in _flat(messages)] for name, messages in detail.items()
+    }
+    general = fields.pop("non_field_errors", None)
+    message = " ".join(general) if general else INVALID
+    return body("invalid", message, fields)
+
+
+def _flat(messages):
+    if isinstance(messages, dict):
+        for name, inner in messages.items():
+            yield from (f"{name}: {m}" for m in _flat(inner))
+    elif isinstance(messages, list):
+        for inner in messages:
+            yield from _flat(inner)
+    else:
+        yield messages
+
+
+def _throttled_message(exc):
+    if exc.wait is None:
+        return "Too many requests with this token: wait a moment."
+    seconds = max(1, int(exc.wait))
+    return f"Too many requests with this token: try again in {seconds} seconds."
+
+
+def is_api(request):
+    return request.path.startswith(API_PREFIX)
+
+
+def not_found(request, exception=None):
+    """handler404: JSON under /api/, the page elsewhere."""
+    if not is_api(request):
+        return defaults.page_not_found(request, exception)
+    message = "No such API path: see /api/docs/ for the endpoints."
+    return JsonResponse(body("not_found", message), status=404)
+
+
+def server_error(request):
+    """handler500: Django has logged the exception already."""
+    if not is_api(request):
+        return defaults.server_error(request)
+    message = "Something went wrong on our side; it has been logged."
+    return JsonResponse(body("server_error", message), status=500)

@@ -1,0 +1,54 @@
+"""A technician makes an API token on the profile page in Chromium, uses
+it, and revokes it (confirming the browser's question), under the CSP."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"{CHROMIUM} is missing: install Debian's chromium to run browser tests",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import expect  # noqa: E402
+
+from tests.api.helpers import Api  # noqa: E402
+from tests.conftest import PASSWORD  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_token_is_made_shown_once_used_and_revoked(
+    live_server, settings, browser, world_a
+):
+    base = live_server.url.replace("localhost", "127.0.0.1")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    page = browser.page
+    page.goto(f"{base}/login/")
+    page.get_by_label("Email", exact=True).fill(world_a.technician.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.locator(".who").click()
+
+    page.get_by_label("Token name").fill("Reporting script")
+    page.get_by_role("button", name="Create token").click()
+    shown = page.get_by_label("Your new API token")
+    expect(shown).to_have_value(re.compile(r"^sit_[A-Za-z0-9_-]{43}$"))
+    token = shown.input_value()
+    browser.shot("api-token-made")
+    assert Api(token).get("/api/v1/teams/").status_code == 200
+
+    page.goto(f"{base}/psa/profile/")
+    expect(page.get_by_label("Your new API token")).to_have_count(0)
+    expect(page.locator("table").last).to_contain_text("Reporting script")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke").click()
+    expect(page.locator(".messages")).to_contain_text("revoked")
+    assert Api(token).get("/api/v1/teams/").status_code == 401
+    assert browser.problems == []
