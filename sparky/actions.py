@@ -10,9 +10,10 @@ names a ticket: each belongs to the conversation's ticket.
 """
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +40,12 @@ ADD_NOTE = "propose_note"
 ADD_TIME = "propose_time_entry"
 MAX_PROPOSALS = 3
 MAX_HOURS = Decimal(24)
+# Plain decimal hours: no exponents, underscores or signs.
+HOURS = re.compile(r"\d{1,3}(?:\.\d{1,4})?")
+NO_LONGER = (
+    "Not sent: this status can no longer be proposed (it was made hands-off "
+    "on Field Mapping, or left the board's active statuses)."
+)
 
 
 @dataclass(frozen=True)
@@ -296,15 +303,17 @@ def _string(value) -> str:
 
 
 def _hours(value) -> Decimal:
+    """Hours as a number of hours: more than 0, at most 24, to the
+    hundredth."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise Refused("Sparky's time entry gave no hours.")
-    try:
-        hours = Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise Refused("Sparky's time entry gave no hours.") from None
+        raise Refused("The time entry gives no hours.")
+    text = str(value).strip()
+    if not HOURS.fullmatch(text):
+        raise Refused("Give the hours as a number, such as 0.5 or 1.25.")
+    hours = Decimal(text)
     if not Decimal(0) < hours <= MAX_HOURS:
         raise Refused("A time entry must be more than 0 and at most 24 hours.")
-    return hours
+    return hours.quantize(Decimal("0.01"))
 
 
 BUILDERS = {CHANGE_STATUS: _status, ADD_NOTE: _note, ADD_TIME: _time}
@@ -326,7 +335,7 @@ def confirm(proposal, membership, edits=None) -> str:
         policy = write_policy(ticket)
         if not policy.allowed:
             return _refuse(locked, f"Not sent: {policy.reason}")
-        kind, values, problem = FORMS[locked.kind](ticket, locked, edits or {})
+        kind, values, problem = FORMS[locked.kind](ticket, locked, edits or {}, policy)
         if problem:
             return problem
         write = ask(
@@ -369,21 +378,23 @@ def _base(proposal) -> str:
     return when.isoformat() if when else ""
 
 
-def _status_form(ticket, proposal, edits):
-    """The ticket page's status form, filled in as Sparky proposed."""
+def _status_form(ticket, proposal, edits, policy):
+    """The ticket page's status form, filled in with the very board status
+    the card shows (a mapping changed since cannot swap it), which must
+    still be one Sparky may propose (not made hands-off meanwhile)."""
     values = proposal.values
-    data = {"base_updated_at": _base(proposal)}
-    if values.get("superit_status"):
-        data["superit_status"] = values["superit_status"]
-    else:
-        data["board_status"] = str(values.get("board_status"))
+    if values.get("board_status") not in {s.pk for s in policy.statuses}:
+        return TicketWrite.STATUS, {}, _refuse(proposal, NO_LONGER)
+    data = {"base_updated_at": _base(proposal), "board_status": values["board_status"]}
     form = StatusForm(ticket, data)
     if not form.is_valid():
         return TicketWrite.STATUS, {}, _first_error(form)
-    return TicketWrite.STATUS, form.cleaned_data["request"], ""
+    request = form.cleaned_data["request"]
+    request["superit_status"] = values.get("superit_status") or ""
+    return TicketWrite.STATUS, request, ""
 
 
-def _note_form(ticket, proposal, edits):
+def _note_form(ticket, proposal, edits, policy):
     """A note as proposed, or as the technician edited it on the card."""
     values = proposal.values
     text = edits.get("text", values.get("text", ""))
@@ -394,14 +405,14 @@ def _note_form(ticket, proposal, edits):
     return TicketWrite.NOTE, form.request(), ""
 
 
-def _time_form(ticket, proposal, edits):
+def _time_form(ticket, proposal, edits, policy):
     """Time as proposed (or edited), ending now: work just done."""
     values = proposal.values
-    hours = edits.get("hours", values.get("hours"))
     try:
-        span = timedelta(hours=float(hours))
-    except (TypeError, ValueError, OverflowError):
-        return TicketWrite.TIME, {}, "Give the hours worked as a number."
+        hours = _hours(edits.get("hours", values.get("hours")))
+    except Refused as refusal:
+        return TicketWrite.TIME, {}, f"Not sent: {refusal}"
+    span = timedelta(hours=float(hours))
     start = (timezone.now() - span).replace(second=0, microsecond=0)
     form = TimeEntryForm(
         {

@@ -9,6 +9,7 @@ provider's failure keeps what was said so far and says why it stopped.
 
 import logging
 import time
+from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -25,6 +26,7 @@ from superit.models import Membership
 
 log = logging.getLogger(__name__)
 
+MINUTE = timedelta(minutes=1)
 SAVE_EVERY = 0.25  # seconds between writes of a growing answer
 MAX_ANSWER = 20_000
 NOT_QUEUED = (
@@ -33,8 +35,34 @@ NOT_QUEUED = (
 )
 NO_ACCESS = "You can no longer open this ticket, so Sparky did not answer."
 UNEXPECTED = "Sparky stopped on an unexpected error; it has been logged."
+EMPTY = "Sparky's provider gave an empty answer. Ask again."
+BUSY = "Sparky is still answering your last question: wait for it, then ask again."
+TOO_MANY = (
+    "You asked Sparky {count} questions in the last minute: wait a moment "
+    "before the next."
+)
 TOO_SLOW = "Sparky took too long to answer and stopped. Ask again."
 LOST = "This answer was lost on the way (the worker stopped). Ask again."
+
+
+def why_not_now(membership) -> str:
+    """Why the person may not ask now ("" when they may): one answer at a
+    time, and a few questions a minute, so no one can crowd the workers."""
+    now = timezone.now()
+    asked = Message.objects.filter(
+        tenant_id=membership.tenant_id, conversation__user_id=membership.user_id
+    )
+    lost_after = timedelta(seconds=_lost_after_seconds())
+    answering = asked.filter(
+        role=Message.ASSISTANT,
+        state=Message.PRODUCING,
+        created_at__gte=now - lost_after,
+    )
+    if answering.exists():
+        return BUSY
+    limit = settings.SPARKY_QUESTIONS_PER_MINUTE
+    recent = asked.filter(role=Message.USER, created_at__gte=now - MINUTE).count()
+    return TOO_MANY.format(count=recent) if recent >= limit else ""
 
 
 def ask(ticket, membership, question, conversation=None):
@@ -156,6 +184,10 @@ def _answer(message, ticket, membership) -> None:
         log.exception("sparky answer failed", extra=fields)
         writer.finish(Message.FAILED, UNEXPECTED)
         return
+    if not message.text.strip() and not proposals:
+        log.info("sparky provider failed", extra={**fields, "code": "empty"})
+        writer.finish(Message.FAILED, EMPTY)
+        return
     writer.finish(Message.DONE)
     log.info("sparky answered", extra={**fields, "chars": len(message.text)})
 
@@ -204,13 +236,17 @@ def _finish(message, state, error="") -> None:
 def give_up_lost(message) -> bool:
     """An answer still producing long after any provider would have timed
     out lost its task: say so, rather than showing it producing forever."""
-    limit = settings.SPARKY_TIMEOUT * 3 + 60
     if message.state != Message.PRODUCING:
         return False
-    if (timezone.now() - message.created_at).total_seconds() < limit:
+    age = (timezone.now() - message.created_at).total_seconds()
+    if age < _lost_after_seconds():
         return False
     _finish(message, Message.FAILED, LOST)
     return True
+
+
+def _lost_after_seconds() -> float:
+    return settings.SPARKY_TIMEOUT * 3 + 60
 
 
 def _log_fields(message, ticket) -> dict:

@@ -1,5 +1,7 @@
 """The forms of Sparky's panel and of its settings page."""
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.conf import settings
 
@@ -60,6 +62,16 @@ class ProviderSettingForm(forms.ModelForm):
         url = clean_text(self.cleaned_data["base_url"])
         if not url:
             return ""
+        parts = urlsplit(url)
+        if parts.query or parts.fragment or "?" in url or "#" in url:
+            raise forms.ValidationError(
+                "Give the base URL alone, without a query or a fragment (#)."
+            )
+        if parts.username is not None or parts.password is not None:
+            raise forms.ValidationError(
+                "Give the base URL without a user name or password: the API "
+                "key goes in its own field."
+            )
         try:
             check_url(url, settings.SPARKY_ALLOWED_HOSTS)
         except ConnectWiseError as error:
@@ -75,11 +87,18 @@ class ProviderSettingForm(forms.ModelForm):
         data = super().clean()
         if data.get("provider") != ProviderSetting.OPENAI:
             return data
-        if not (data.get("base_url") or settings.SPARKY_BASE_URL):
+        has_url = data.get("base_url") or settings.SPARKY_BASE_URL
+        if not has_url and "base_url" not in self.errors:
             self.add_error("base_url", "Give the provider's base URL.")
         if not (data.get("model") or settings.SPARKY_MODEL):
             self.add_error("model", "Give the model to use.")
         return data
+
+    def credential_change(self) -> str:
+        """What became of the API key, for the audit log (never the key)."""
+        if self.cleaned_data.get("clear_api_key"):
+            return "removed"
+        return "replaced" if self.cleaned_data.get("api_key") else "kept"
 
     def save(self, commit=True):
         setting = super().save(commit=False)

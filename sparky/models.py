@@ -67,6 +67,14 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.get_role_display()} message {self.pk}"
 
+    @property
+    def context_summary(self) -> str:
+        """The context used, in one line; tickets are listed apart."""
+        items = self.context_used if isinstance(self.context_used, list) else []
+        return " · ".join(
+            str(item.get("label", "")) for item in items if not item.get("ticket")
+        )
+
 
 class Proposal(models.Model):
     """A change Sparky proposed: nothing is sent until the technician

@@ -3,8 +3,11 @@ as quoted JSON, then the conversation.
 
 Ticket text is written by customers and technicians, so it is data, never
 instructions: it travels only inside the JSON block (where it cannot close
-the block or pose as a turn of its own), the system prompt says so, and
-nothing a tenant or a ticket holds is ever put into the system prompt.
+the block or pose as a turn of its own), and the system prompt says so.
+The system prompt holds nothing a ticket holds; besides the fixed rules it
+names only what the tenant's ConnectWise administrators set up in Table
+Setup: the board's status names (the status tool's choices), and the
+ticket's status name when it says why no change can be proposed.
 """
 
 import json

@@ -31,6 +31,7 @@ def provider_settings(request):
             provider=setting.provider or "default",
             base_url=setting.base_url,
             model=setting.model,
+            credential=form.credential_change(),
         )
         messages.success(request, "Sparky's settings are saved.")
         return redirect("sparky:settings")

@@ -13,8 +13,8 @@ from sparky import answering
 @shared_task(
     name="sparky.tasks.produce_answer",
     acks_late=True,
-    soft_time_limit=settings.SPARKY_TIMEOUT + 60,
-    time_limit=settings.SPARKY_TIMEOUT + 90,
+    soft_time_limit=settings.SPARKY_TIMEOUT + 30,
+    time_limit=settings.SPARKY_TIMEOUT + 60,
 )
 def produce_answer(message_id):
     answering.produce(message_id)

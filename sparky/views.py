@@ -38,6 +38,8 @@ def ask(request, pk):
     ticket = visible_ticket(request, pk)
     conversation = _conversation(request, ticket)
     form = AskForm(request.POST)
+    if form.is_valid() and (wait := answering.why_not_now(request.membership)):
+        form.add_error("question", wait)
     if not form.is_valid():
         return _panel(request, ticket, conversation, form=form, status=400)
     question = form.cleaned_data["question"]
@@ -119,7 +121,6 @@ def _panel(request, ticket, conversation, form=None, status=200):
         "messages": messages,
         "form": form or AskForm(),
         "quick_questions": QUICK_QUESTIONS,
-        "base": base_value(ticket),
     }
     template = "sparky/panel.html" if request.htmx else "sparky/page.html"
     return render(request, template, context, status=status)
@@ -141,16 +142,18 @@ def _described(proposal):
 def _card(request, proposal, problem):
     proposal.refresh_from_db()
     ticket = proposal.message.conversation.ticket
+    # Gone through already (a quick worker): the work forms take the
+    # ticket's new version and the page reads the ticket again, as when a
+    # polled outcome settles. Only here: a card shown again later must not
+    # move the version the work forms were loaded with.
+    settled = bool(proposal.write and proposal.write.state == TicketWrite.DONE)
     context = {
         "proposal": _described(proposal),
         "problem": problem,
         "base": base_value(ticket),
+        "settled": settled,
     }
     response = render(
         request, "sparky/proposal.html", context, status=400 if problem else 200
     )
-    # Gone through already (a quick worker): the ticket page reads the
-    # ticket again, as when the polled outcome settles.
-    if proposal.write and proposal.write.state == TicketWrite.DONE:
-        return announce_change(response)
-    return response
+    return announce_change(response) if settled else response

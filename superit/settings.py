@@ -430,7 +430,11 @@ SPARKY_TIMEOUT = env_float("SPARKY_TIMEOUT", 60.0, minimum=1.0)
 # host[:port] entries Sparky may call over http or on private addresses
 # (a model served inside the company's network).
 SPARKY_ALLOWED_HOSTS = env_list("SPARKY_ALLOWED_HOSTS")
-SPARKY_QUEUE = env_str("SPARKY_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
+# A queue of its own: answers from a remote model take seconds, and must
+# never hold back callbacks or write-backs.
+SPARKY_QUEUE = env_str("SPARKY_QUEUE", "sparky")
+# Questions one person may ask in a minute (an answer at a time besides).
+SPARKY_QUESTIONS_PER_MINUTE = env_int("SPARKY_QUESTIONS_PER_MINUTE", 10, minimum=1)
 # Pages asked for ahead of the one being written (each held in memory).
 SYNC_PAGES_AHEAD = env_int("SYNC_PAGES_AHEAD", 2, minimum=1, maximum=4)
 # Retention: days a row is kept (0 keeps it for ever), and how much one

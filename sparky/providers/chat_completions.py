@@ -22,6 +22,7 @@ from sparky.providers.base import ProviderError, TextChunk, ToolCall
 log = logging.getLogger(__name__)
 
 ERROR_TEXT = 300
+MAX_LINE = 1_000_000
 STATUS_WORDS = {
     401: ("The AI provider refused Sparky's API key.", "unauthorized"),
     403: ("The AI provider refused Sparky's API key.", "forbidden"),
@@ -96,9 +97,7 @@ class ChatCompletionsProvider:
 
     def _streamed(self, response, deadline):
         calls = {}
-        for line in response.iter_lines():
-            if time.monotonic() > deadline:
-                raise self._timeout()
+        for line in self._lines(response, deadline):
             if not line.startswith("data:"):
                 continue
             data = line[5:].strip()
@@ -106,12 +105,29 @@ class ChatCompletionsProvider:
                 break
             chunk = _json(data)
             _raise_error(chunk)
-            delta = _first_choice(chunk).get("delta") or {}
+            delta = _object(_first_choice(chunk).get("delta"))
             if isinstance(delta.get("content"), str) and delta["content"]:
                 yield TextChunk(delta["content"])
             _gather(calls, delta.get("tool_calls"))
         for index in sorted(calls):
             yield _tool_call(calls[index]["name"], calls[index]["arguments"])
+
+    def _lines(self, response, deadline):
+        """The stream's lines, watching the clock on every chunk: a server
+        that trickles bytes without ending a line is stopped in time."""
+        pending = ""
+        for text in response.iter_text():
+            if time.monotonic() > deadline:
+                raise self._timeout()
+            *lines, pending = (pending + text).split("\n")
+            if len(pending) > MAX_LINE:
+                raise ProviderError(
+                    "The AI provider sent an answer Sparky could not read.",
+                    "malformed",
+                )
+            yield from (line.rstrip("\r") for line in lines)
+        if pending:
+            yield pending.rstrip("\r")
 
 
 def _refusal(response):
@@ -173,9 +189,10 @@ def _gather(calls, deltas) -> None:
     for delta in deltas if isinstance(deltas, list) else ():
         if not isinstance(delta, dict):
             continue
-        index = delta.get("index", 0)
+        index = delta.get("index")
+        index = index if isinstance(index, int) and not isinstance(index, bool) else 0
         call = calls.setdefault(index, {"name": "", "arguments": ""})
-        function = delta.get("function") or {}
+        function = _object(delta.get("function"))
         if isinstance(function.get("name"), str):
             call["name"] += function["name"]
         if isinstance(function.get("arguments"), str):
@@ -185,13 +202,19 @@ def _gather(calls, deltas) -> None:
 def _whole(answer):
     """A server that did not stream: the message and its tool calls."""
     _raise_error(answer)
-    message = _first_choice(answer).get("message") or {}
+    message = _object(_first_choice(answer).get("message"))
     if isinstance(message.get("content"), str) and message["content"]:
         yield TextChunk(message["content"])
-    for call in message.get("tool_calls") or ():
-        function = call.get("function") if isinstance(call, dict) else None
-        if isinstance(function, dict):
+    calls = message.get("tool_calls")
+    for call in calls if isinstance(calls, list) else ():
+        function = _object(call.get("function") if isinstance(call, dict) else None)
+        if function:
             yield _tool_call(function.get("name"), function.get("arguments"))
+
+
+def _object(value) -> dict:
+    """A JSON object of the answer, or an empty one for anything else."""
+    return value if isinstance(value, dict) else {}
 
 
 def _tool_call(name, arguments) -> ToolCall:

@@ -171,7 +171,7 @@ def test_an_edited_proposal_is_checked_like_the_pages_form(
     response = tech.post(url, {"hours": "30", "notes": "x"}, **HTMX)
 
     assert response.status_code == 400
-    assert "24 hours at most" in response.content.decode()
+    assert "at most 24 hours" in response.content.decode()
     assert not TicketWrite.objects.exists()
 
 

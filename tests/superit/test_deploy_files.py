@@ -28,6 +28,7 @@ SERVICES = {
     "web",
     "worker-sync",
     "worker-superit",
+    "worker-sparky",
     "beat",
 }
 
