@@ -285,10 +285,11 @@ def _similar(ctx, policy):
         return
     lines = [f"Similar tickets of {company}:"]
     for ref in ctx.similar:
-        state = "closed" if ref.closed else "open"
+        state = ref.status_name or ("closed" if ref.closed else "open")
+        if ref.closed and ref.status_name:
+            state += ", closed"
         line = (
-            f"- #{ref.cw_id} “{ref.summary}” ({ref.status_name or state}, "
-            f"{state}, updated {_when(ref.updated_at)})"
+            f"- #{ref.cw_id} “{ref.summary}” ({state}, updated {_when(ref.updated_at)})"
         )
         if ref.resolution:
             line += f"; resolved with: “{_excerpt(ref.resolution, 200)}”"

@@ -81,3 +81,12 @@ def _walk(browser, base, world, ticket, sb):
     expect(page.locator("#ticket-facts")).to_contain_text("In Progress")
     expect(page.locator("#ticket-writes")).to_contain_text("Status: In Progress")
     browser.shot("sparky-confirmed")
+
+    # A second question: its answer is the one in view.
+    panel.get_by_label("Ask Sparky about this ticket").fill("Who is the contact?")
+    panel.get_by_role("button", name="Ask Sparky").click()
+    newest = panel.locator(".sparky-message.assistant.done").nth(1)
+    expect(newest).to_contain_text(
+        "The contact is" if ticket.contact_name else "names no contact"
+    )
+    expect(newest).to_be_in_viewport()

@@ -74,7 +74,10 @@ def test_similar_tickets_are_listed_with_how_they_were_solved(desk, world_a):
     text, _ = ask(desk.printer, "Any similar tickets?", world_a)
 
     assert "Similar tickets of Acme Dental:" in text
-    assert "#4001 “Printer offline again after power cut” (>Closed, closed" in text
+    assert (
+        "#4001 “Printer offline again after power cut” (>Closed, closed, updated"
+        in text
+    )
     assert "resolved with: “Power-cycled the printer and re-added its IP.”" in text
     assert "New starter laptop" not in text
 
