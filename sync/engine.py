@@ -15,6 +15,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
+from django.db import connection as db
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -31,6 +32,9 @@ from sync.plans import FULL, IDS, PLANS, SINCE
 from sync.upsert import upsert_page
 
 log = logging.getLogger(__name__)
+
+# A full read that created this many rows leaves the table analysed.
+ANALYZE_AFTER = 1000
 
 
 class LeaseLost(Exception):
@@ -169,6 +173,8 @@ class SyncEngine:
         else:
             self._store_stage(stage, after_id)
         figures = self.run.stages.setdefault(stage.name, {"total": 0})
+        if stage.mode == FULL and figures.get("created", 0) >= ANALYZE_AFTER:
+            _analyze(stage.entity.model)
         figures["seconds"] = figures.get("seconds", 0) + time.monotonic() - began
         self._finish_stage(stage.name)
 
@@ -477,6 +483,18 @@ class _Wanted:
         if cw_id is not None:
             self.ids.add(cw_id)
         return default
+
+
+def _analyze(model):
+    """Give PostgreSQL's planner the statistics of a table a sync has just
+    filled: until autovacuum gets to it, it takes the table for nearly
+    empty, and the next catch-up's lookups by id scan the whole table
+    (measured on 50,000 contacts: looking up 900 ids took 25-70 ms before,
+    9-15 ms after; a catch-up's 1,000 tickets 0.58 s, then 0.31-0.38 s)."""
+    if db.vendor != "postgresql":
+        return
+    with db.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 def _whole_ids(items):
