@@ -224,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["superit.api_auth.TenantMember"],
     "DEFAULT_THROTTLE_CLASSES": ["superit.api_auth.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["superit.api_parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "superit.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "superit.api_errors.handle_exception",
 }

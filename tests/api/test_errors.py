@@ -58,6 +58,29 @@ def test_malformed_json_is_a_json_400(manager_api, desk):
     assert_error(response, 400, "parse_error")
 
 
+def _nested(depth):
+    return '{"text": "x", "kind": "internal", "n": ' + "[" * depth + "]" * depth + "}"
+
+
+@pytest.mark.parametrize("endpoint", ["notes", "status", "time-entries"])
+@pytest.mark.parametrize("depth", [40, 1000, 100_000])
+def test_a_deeply_nested_body_is_a_json_400(manager_api, desk, endpoint, depth):
+    """Deep enough to exhaust the parser's recursion, or just past what
+    the API takes: a parse error either way, never a 500."""
+    response = manager_api.post(
+        f"/api/v1/tickets/{desk.mine.pk}/{endpoint}/", _nested(depth)
+    )
+    body = assert_error(response, 400, "parse_error")
+    assert "nested" in body["message"]
+
+
+def test_a_body_nested_as_deep_as_the_api_takes_is_read(manager_api, desk):
+    """32 levels pass the parser; the form then refuses the list field."""
+    response = manager_api.post(f"/api/v1/tickets/{desk.mine.pk}/notes/", _nested(31))
+    body = assert_error(response, 400, "invalid")
+    assert set(body["fields"]) == {"n"}
+
+
 @pytest.mark.parametrize("body", [[1, 2], "a note", 5])
 def test_a_body_that_is_not_an_object_is_a_json_400(manager_api, desk, body):
     # Sent as JSON text: the test client encodes only lists and dicts.
