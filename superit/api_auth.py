@@ -5,6 +5,9 @@ The API takes no session cookie, so a page's signed-in session cannot be
 borrowed by another site's script, and CSRF does not arise.
 """
 
+import logging
+
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from rest_framework import exceptions
@@ -15,7 +18,11 @@ from rest_framework.throttling import SimpleRateThrottle
 from superit import api_tokens
 from superit.models import ApiToken
 
+log = logging.getLogger(__name__)
+
 KEYWORDS = (b"bearer", b"token")
+# What a cache call raises when Redis refuses, drops or does not answer.
+CACHE_ERRORS = (redis.RedisError, OSError)
 
 
 class TokenAuthentication(BaseAuthentication):
@@ -70,15 +77,30 @@ class ManagerOnly(TenantMember):
         return token is not None and token.membership.is_manager
 
 
-class TokenRateThrottle(SimpleRateThrottle):
-    """API_THROTTLE_RATE requests per token, counted in a cache every web
-    process shares when Redis is configured."""
-
-    scope = "api_token"
+class SharedRateThrottle(SimpleRateThrottle):
+    """Counts kept in a cache every web process shares when Redis is
+    configured. When that cache fails (Redis refusing, or silent past its
+    short timeout: superit/caches.py) the request goes through: the API
+    keeps answering without its throttle rather than not at all."""
 
     @property
     def cache(self):
         return caches[settings.API_THROTTLE_CACHE]
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS as error:
+            # The class only: a message names Redis's address.
+            fields = {"scope": self.scope, "error": type(error).__name__}
+            log.warning("api throttle cache unavailable", extra=fields)
+            return True
+
+
+class TokenRateThrottle(SharedRateThrottle):
+    """API_THROTTLE_RATE requests per token."""
+
+    scope = "api_token"
 
     def get_rate(self):
         return settings.API_THROTTLE_RATE

@@ -10,6 +10,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from superit import caches
 from superit.envconfig import (
     env_bool,
     env_broker_url,
@@ -311,20 +312,9 @@ else:
     # back after this.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Caches: each process its own, except the API's request counts, which every
-# web process must share to throttle a token as a whole (Redis when set).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    API_THROTTLE_CACHE: {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "api-throttle",
-    },
-}
-if REDIS_URL:
-    CACHES[API_THROTTLE_CACHE] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "superit",
-    }
+# web process must share to throttle a token as a whole (Redis when set,
+# with short timeouts: superit/caches.py).
+CACHES = caches.caches(API_THROTTLE_CACHE, REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -1,11 +1,14 @@
 """Requests are counted per token: past API_THROTTLE_RATE the token gets
 429 with Retry-After, and every other token goes on."""
 
+import logging
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from superit import envconfig
+from superit import caches, envconfig
 from tests.api.helpers import Api, token_of
+from tests.loopback import SilentServer, closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +57,52 @@ def test_the_rate_setting_refuses_a_value_it_cannot_read(monkeypatch, value):
 def test_the_rate_setting_reads_a_rate(monkeypatch, value, rate):
     monkeypatch.setenv("API_THROTTLE_RATE", value)
     assert envconfig.env_rate("API_THROTTLE_RATE", "600/minute") == rate
+
+
+@pytest.fixture
+def throttle_redis(settings):
+    """Point the throttle's cache at ``url``, configured as production's."""
+
+    def use(url):
+        settings.CACHES = {
+            **settings.CACHES,
+            settings.API_THROTTLE_CACHE: caches.throttle_cache(url),
+        }
+
+    return use
+
+
+def test_a_redis_that_refuses_leaves_the_api_answering(world_a, throttle_redis, caplog):
+    port = closed_port()
+    throttle_redis(f"redis://127.0.0.1:{port}/11")
+    api = Api(token_of(world_a.manager))
+    with caplog.at_level(logging.WARNING, "superit.api_auth"):
+        assert api.get(TEAMS).status_code == 200
+    (line,) = [r for r in caplog.records if r.msg == "api throttle cache unavailable"]
+    assert line.error == "ConnectionError"
+    assert str(port) not in caplog.text
+
+
+def test_a_redis_that_never_answers_costs_a_request_its_short_timeout(
+    world_a, throttle_redis, caplog
+):
+    """The answer comes while the silent server still holds the
+    connection: the client gave up first, on its own timeout (redis-py's
+    own would wait 5 s, past the server's 3)."""
+    api = Api(token_of(world_a.manager))
+    with SilentServer(bound=3) as silent:
+        throttle_redis(silent.url("redis", "/11"))
+        with caplog.at_level(logging.WARNING, "superit.api_auth"):
+            response = api.get(TEAMS)
+        assert not silent.gave_up.is_set()
+    assert response.status_code == 200
+    assert silent.accepted == 1
+    (line,) = [r for r in caplog.records if r.msg == "api throttle cache unavailable"]
+    assert line.error == "TimeoutError"
+    assert str(silent.port) not in caplog.text
+
+
+def test_the_redis_cache_gives_up_within_half_a_second():
+    options = caches.throttle_cache("redis://127.0.0.1:1/11")["OPTIONS"]
+    assert options["socket_connect_timeout"] <= 0.5
+    assert options["socket_timeout"] <= 0.5
