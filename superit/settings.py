@@ -170,6 +170,11 @@ TEMPLATES = [
 # WAL mode with a busy timeout, so the worker's writes and the pages' reads
 # do not collide.
 SQLITE_PATH = VAR_DIR / "superit.sqlite3"
+# PostgreSQL: a server that does not answer fails a connection after this
+# long, not never (libpq counts whole seconds, at least 2).
+DATABASE_CONNECT_TIMEOUT_SECONDS = env_int(
+    "DATABASE_CONNECT_TIMEOUT_SECONDS", 5, minimum=2, maximum=300
+)
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -181,6 +186,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASE_CONNECT_TIMEOUT_SECONDS
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,7 +4,8 @@
 once. ``SilentServer`` accepts connections, reads whatever they send and
 never answers, as a Redis, a broker or a database that hangs would. It
 lets go after ``bound`` seconds at most, so a client without a timeout
-makes its test fail (``gave_up`` is set) instead of hang.
+makes its test fail (``gave_up`` is set) instead of hang; from then on,
+as after the ``with`` block, connections are refused.
 """
 
 import select
@@ -37,7 +38,6 @@ class SilentServer:
     def __exit__(self, *exc_info):
         self._stop.set()
         self._thread.join(timeout=5)
-        self._listener.close()
 
     def url(self, scheme, path=""):
         return f"{scheme}://127.0.0.1:{self.port}{path}"
@@ -57,7 +57,8 @@ class SilentServer:
                 elif not _swallow(sock):
                     peers.remove(sock)
                     sock.close()
-        for sock in peers:
+        # New attempts are refused from now on, not left in the backlog.
+        for sock in [self._listener, *peers]:
             sock.close()
 
 
