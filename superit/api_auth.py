@@ -15,7 +15,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
-from superit import api_tokens
+from superit import api_tokens, logcontext
 from superit.models import ApiToken
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,9 @@ class TokenAuthentication(BaseAuthentication):
         except api_tokens.TokenRefused as refusal:
             raise _refused(refusal.code, refusal.message) from None
         request.tenant, request.membership = token.tenant, token.membership
+        # As TenantMiddleware does for a session: every later line of the
+        # request, and the tasks it queues, name the tenant.
+        logcontext.bind(tenant_id=token.tenant_id)
         return token.user, token
 
     def authenticate_header(self, request):
@@ -67,6 +70,14 @@ class TenantMember(BasePermission):
 
     def has_permission(self, request, view):
         return token_of(request) is not None
+
+    def has_object_permission(self, request, view, obj):
+        """DRF asks this of every row a detail view answers (the queryset
+        has cut it to the tenant already): the moment the row is known,
+        so its connection goes on the request's log lines, as
+        get_for_tenant_or_404 does for the pages."""
+        logcontext.bind_row(obj)
+        return True
 
 
 class ManagerOnly(TenantMember):

@@ -4,6 +4,7 @@ start without its secrets; the Dockerfile copies every app of the project;
 gunicorn's settings load; every variable the compose file sets is in the
 README."""
 
+import json
 import os
 import re
 import shutil
@@ -114,3 +115,55 @@ def test_every_variable_the_compose_file_sets_is_in_the_readme():
     assert "METRICS_TOKEN" in names and "POSTGRES_PASSWORD" in names
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert missing == []
+
+
+# gunicorn's own logger, set up from deploy/gunicorn.py as gunicorn does,
+# writing a boot line, a worker timeout and an access line.
+GUNICORN_LINES = """
+import logging, runpy
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
+cfg = Config()
+for name, value in runpy.run_path("deploy/gunicorn.py").items():
+    if name in cfg.settings:
+        cfg.set(name, value)
+log = Logger(cfg)
+log.info("Booting worker with pid: %s", 4242)
+log.critical("WORKER TIMEOUT (pid:%s)", 4242)
+logging.getLogger("gunicorn.access").info("GET /?secret=abc HTTP/1.1 200")
+"""
+
+
+def _gunicorn_lines(**env):
+    result = subprocess.run(
+        [sys.executable, "-c", GUNICORN_LINES],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return (result.stdout + result.stderr).splitlines()
+
+
+def test_gunicorn_s_own_lines_are_json_objects():
+    lines = [json.loads(line) for line in _gunicorn_lines(LOG_FORMAT="json")]
+    assert [(x["logger"], x["level"]) for x in lines] == [
+        ("gunicorn.error", "INFO"),
+        ("gunicorn.error", "CRITICAL"),
+    ]
+    assert lines[1]["message"] == "WORKER TIMEOUT (pid:4242)"
+
+
+def test_gunicorn_s_access_lines_are_json_when_turned_on():
+    lines = _gunicorn_lines(LOG_FORMAT="json", GUNICORN_ACCESS_LOG="1")
+    access = json.loads(lines[-1])
+    assert access["logger"] == "gunicorn.access"
+    assert "abc" not in access["message"]
+
+
+def test_gunicorn_keeps_its_own_lines_with_text_logs():
+    lines = _gunicorn_lines(LOG_FORMAT="text")
+    assert any("WORKER TIMEOUT (pid:4242)" in line for line in lines)
+    assert not any(line.startswith("{") for line in lines)
