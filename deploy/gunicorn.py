@@ -20,6 +20,9 @@ accesslog = None
 errorlog = "-"
 # Requests from the TLS proxy in front reuse their connections.
 keepalive = 5
+# gunicorn's largest request line (its own default, 4094, refuses with an
+# HTML 414 what the API schema allows; tests/api/test_schema.py checks).
+limit_request_line = 8190
 
 
 def _logconfig(log_format, access):

@@ -30,6 +30,8 @@ from psa.models import (
 from superit.params import clean_text, parse_id
 
 MAX_COMPANIES = 20
+# Characters of a filter's value read; the rest is dropped.
+MAX_TEXT = 200
 NUMBER = re.compile(r"^(#?)(\d{1,18})$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -135,7 +137,7 @@ def read_filters(request, options=None):
 
 
 def _given(filters, get, param):
-    text = clean_text(get.get(param, ""))[:200]
+    text = clean_text(get.get(param, ""))[:MAX_TEXT]
     if text:
         filters.values[param] = text
     return text

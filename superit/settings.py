@@ -234,6 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["superit.api_auth.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["superit.api_parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "superit.api_errors.JsonWhateverAccepted",
     "DEFAULT_SCHEMA_CLASS": "superit.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "superit.api_errors.handle_exception",
 }
