@@ -45,6 +45,12 @@ def active_tokens(user, tenant):
     return tokens.filter(revoked_at__isnull=True)
 
 
+def lock_holder(membership):
+    """Lock the membership's row until the transaction ends, so tokens are
+    counted and made for it one request at a time."""
+    Membership.objects.select_for_update().only("pk").get(pk=membership.pk)
+
+
 def issue(membership, name):
     """Make a token for the membership's user in its tenant; return the row
     and the token's text, which is never stored."""
