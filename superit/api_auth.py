@@ -16,13 +16,16 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
 from superit import api_tokens, logcontext
+from superit.lockout import client_address
 from superit.models import ApiToken
 
 log = logging.getLogger(__name__)
 
 KEYWORDS = (b"bearer", b"token")
-# What a cache call raises when Redis refuses, drops or does not answer.
+# What a cache call raises when Redis refuses, drops or does not answer;
+# a request that met one counts no further (superit/caches.py).
 CACHE_ERRORS = (redis.RedisError, OSError)
+CACHE_DOWN = "throttle_cache_down"
 
 
 class TokenAuthentication(BaseAuthentication):
@@ -31,6 +34,20 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate(self, request):
         request.tenant, request.membership = None, None
+        failures = FailureThrottle(request)
+        wait = failures.refusal()
+        if wait is not None:
+            raise AddressThrottled(wait)
+        try:
+            found = self._authenticate(request)
+        except exceptions.AuthenticationFailed:
+            failures.record()
+            raise
+        if found is None:
+            failures.record()
+        return found
+
+    def _authenticate(self, request):
         words = get_authorization_header(request).split()
         if not words or words[0].lower() not in KEYWORDS:
             return None
@@ -99,13 +116,22 @@ class SharedRateThrottle(SimpleRateThrottle):
         return caches[settings.API_THROTTLE_CACHE]
 
     def allow_request(self, request, view):
+        if getattr(request, CACHE_DOWN, False):
+            return True
+        allowed = self._shared(request, super().allow_request, request, view)
+        return allowed is not False  # None: the cache failed
+
+    def _shared(self, request, call, *args):
+        """``call`` on the shared cache; None when the cache fails, which
+        the request remembers, so it waits on a silent Redis once."""
         try:
-            return super().allow_request(request, view)
+            return call(*args)
         except CACHE_ERRORS as error:
+            setattr(request, CACHE_DOWN, True)
             # The class only: a message names Redis's address.
             fields = {"scope": self.scope, "error": type(error).__name__}
             log.warning("api throttle cache unavailable", extra=fields)
-            return True
+            return None
 
 
 class TokenRateThrottle(SharedRateThrottle):
@@ -123,3 +149,44 @@ class TokenRateThrottle(SharedRateThrottle):
         # By the token's hash, not its id: ids start again in a new
         # database, while the shared cache may still hold old counts.
         return f"api-throttle:{token.token_hash[:32]}"
+
+
+class FailureThrottle(SharedRateThrottle):
+    """API_FAILED_AUTH_RATE requests without a valid token (none, unknown,
+    revoked, malformed) per client address. Past it the address is refused
+    before any token is looked up, a valid one too: guessing tokens costs
+    no database lookups, and a whole address waits out the window."""
+
+    scope = "api_failed_auth"
+
+    def __init__(self, request):
+        super().__init__()
+        self.request, self.key = request, failure_key(client_address(request))
+        self.history, self.now = [], self.timer()
+
+    def get_rate(self):
+        return settings.API_FAILED_AUTH_RATE
+
+    def refusal(self):
+        """Seconds to wait when the address has used up its failures."""
+        found = self._shared(self.request, self.cache.get, self.key, [])
+        self.history = found or []
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        return self.wait() if len(self.history) >= self.num_requests else None
+
+    def record(self):
+        if getattr(self.request, CACHE_DOWN, False):
+            return
+        self.history.insert(0, self.now)
+        self._shared(
+            self.request, self.cache.set, self.key, self.history, self.duration
+        )
+
+
+def failure_key(address):
+    return f"api-failures:{address}"
+
+
+class AddressThrottled(exceptions.Throttled):
+    subject = "without a valid token from this address"

@@ -115,10 +115,11 @@ def _flat(messages):
 
 
 def _throttled_message(exc):
+    subject = getattr(exc, "subject", "with this token")
     if exc.wait is None:
-        return "Too many requests with this token: wait a moment."
+        return f"Too many requests {subject}: wait a moment."
     seconds = max(1, int(exc.wait))
-    return f"Too many requests with this token: try again in {seconds} seconds."
+    return f"Too many requests {subject}: try again in {seconds} seconds."
 
 
 def is_api(request):

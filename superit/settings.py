@@ -239,6 +239,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "superit.api_errors.handle_exception",
 }
 API_THROTTLE_RATE = env_rate("API_THROTTLE_RATE", "600/minute")
+# Requests without a valid token one client address may make.
+API_FAILED_AUTH_RATE = env_rate("API_FAILED_AUTH_RATE", "60/minute")
 API_THROTTLE_CACHE = "api-throttle"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Super IT API",

@@ -4,9 +4,11 @@
 import logging
 
 import pytest
+from django.core.cache import caches as djcaches
 from django.core.exceptions import ImproperlyConfigured
 
 from superit import caches, envconfig
+from superit.api_auth import failure_key
 from tests.api.helpers import Api, token_of
 from tests.loopback import SilentServer, closed_port
 
@@ -106,3 +108,60 @@ def test_the_redis_cache_gives_up_within_half_a_second():
     options = caches.throttle_cache("redis://127.0.0.1:1/11")["OPTIONS"]
     assert options["socket_connect_timeout"] <= 0.5
     assert options["socket_timeout"] <= 0.5
+
+
+@pytest.fixture
+def three_failures_a_minute(settings):
+    settings.API_FAILED_AUTH_RATE = "3/minute"
+
+
+def test_an_address_guessing_tokens_is_refused_before_any_lookup(
+    world_a, three_failures_a_minute, django_assert_num_queries
+):
+    guesses = [Api(f"sit_guess{n}") for n in range(4)]
+    assert [g.get(TEAMS).status_code for g in guesses[:3]] == [401, 401, 401]
+    with django_assert_num_queries(0):
+        refused = guesses[3].get(TEAMS)
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["code"] == "throttled"
+    assert "without a valid token from this address" in refused.json()["message"]
+
+
+def test_requests_without_any_token_count_against_the_address(
+    world_a, three_failures_a_minute
+):
+    statuses = [Api().get(TEAMS).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_valid_tokens_do_not_count_but_wait_with_their_address(
+    world_a, three_failures_a_minute
+):
+    api = Api(token_of(world_a.manager))
+    assert {api.get(TEAMS).status_code for _ in range(5)} == {200}
+    for _ in range(3):
+        Api("sit_guess").get(TEAMS)
+    assert api.get(TEAMS).status_code == 429
+
+
+def test_each_address_behind_the_proxy_has_its_own_count(
+    world_a, three_failures_a_minute, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for address in ("198.51.100.7", "198.51.100.8"):
+        djcaches[settings.API_THROTTLE_CACHE].delete(failure_key(address))
+    guesser = Api("sit_guess", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    # What the client itself wrote left of the proxy's entry changes nothing.
+    disguised = Api("sit_guess", HTTP_X_FORWARDED_FOR="10.0.0.9, 198.51.100.7")
+    other = Api("sit_guess", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert [guesser.get(TEAMS).status_code for _ in range(3)] == [401] * 3
+    assert disguised.get(TEAMS).status_code == 429
+    assert other.get(TEAMS).status_code == 401
+
+
+def test_the_failure_count_lives_in_the_shared_cache_and_fails_open(
+    world_a, three_failures_a_minute, throttle_redis
+):
+    throttle_redis(f"redis://127.0.0.1:{closed_port()}/11")
+    assert {Api("sit_guess").get(TEAMS).status_code for _ in range(5)} == {401}
