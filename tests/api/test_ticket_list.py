@@ -109,6 +109,15 @@ def test_a_typed_filter_given_empty_is_refused(desk, manager_api, name):
     assert name in response.json()["message"]
 
 
+def test_another_team_s_company_is_refused_like_an_unknown_name(desk, technician_api):
+    """The company filter is no way to learn which names exist."""
+    desk.ticket(5004, "Forklift scanner", team=desk.tier2, company=desk.zeta)
+    hidden = technician_api.get(TICKETS, {"company": "Zeta Freight"}).json()
+    unknown = technician_api.get(TICKETS, {"company": "Yeti Freight"}).json()
+    assert hidden["code"] == unknown["code"] == "invalid_filter"
+    assert hidden["message"].replace("Zeta", "Yeti") == unknown["message"]
+
+
 def test_another_tenant_s_filter_ids_are_refused_like_unknown_ones(
     desk, other_api, manager_api
 ):
