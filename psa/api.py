@@ -19,7 +19,7 @@ from psa.serializers import (
     TeamSerializer,
     TicketSerializer,
 )
-from psa.ticket_filters import load_options, read_filters
+from psa.ticket_filters import MAX_TEXT, load_options, read_filters
 from psa.visibility import (
     visible_companies,
     visible_contacts,
@@ -134,6 +134,16 @@ def _filter(name, kind, text):
     return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=text)
 
 
+def _text_filter(name, text):
+    """A text filter: the team view reads its first MAX_TEXT characters."""
+    return OpenApiParameter(
+        name,
+        {"type": "string", "maxLength": MAX_TEXT},
+        OpenApiParameter.QUERY,
+        description=text,
+    )
+
+
 TICKET_FILTERS = [
     _filter("team", OpenApiTypes.INT, "A managed team's id (one of yours)."),
     OpenApiParameter(
@@ -148,9 +158,9 @@ TICKET_FILTERS = [
     _filter("status", OpenApiTypes.INT, "A ConnectWise board status's id."),
     _filter("priority", OpenApiTypes.INT, "A priority's id."),
     _filter("owner", OpenApiTypes.INT, "The owning member's id."),
-    _filter("company", OpenApiTypes.STR, "A company's name or identifier."),
+    _text_filter("company", "A company's name or identifier."),
     _filter("since", OpenApiTypes.DATE, "Updated on or after this day."),
-    _filter("q", OpenApiTypes.STR, "Text in the summary, or a ticket number."),
+    _text_filter("q", "Text in the summary, or a ticket number."),
     OpenApiParameter(
         "sort",
         OpenApiTypes.STR,
@@ -166,6 +176,7 @@ TICKET_FILTERS = [
 # filter means a value.
 TYPED_FILTERS = ("team", "superit", "connection", "board", "status", "priority")
 TYPED_FILTERS += ("owner", "since", "sort")
+TEXT_FILTERS = ("company", "q")
 
 
 def _refuse_empty(request, names):
@@ -173,6 +184,13 @@ def _refuse_empty(request, names):
     if empty:
         said = ", ".join(empty)
         raise ApiError("invalid_filter", f"Give a value to {said}, or leave it out.")
+
+
+def _refuse_long(request, names):
+    long = [n for n in names if len(request.query_params.get(n, "")) > MAX_TEXT]
+    if long:
+        said = ", ".join(long)
+        raise ApiError("invalid_filter", f"{said}: at most {MAX_TEXT} characters.")
 
 
 class TicketList(ListAPIView):
@@ -186,6 +204,7 @@ class TicketList(ListAPIView):
     @extend_schema(parameters=TICKET_FILTERS)
     def get(self, request, *args, **kwargs):
         _refuse_empty(request, TYPED_FILTERS)
+        _refuse_long(request, TEXT_FILTERS)
         teams = list(visible_teams(request))
         filters = read_filters(request, load_options(request, teams))
         problems = [*filters.errors, *filters.notices]

@@ -8,6 +8,8 @@ neither repeats nor skips a row when others are added or changed between
 requests, and page 500 costs what page 1 does.
 """
 
+import re
+
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -19,6 +21,8 @@ from superit.params import parse_id
 DEFAULT_SIZE = 50
 MAX_SIZE = 200
 MAX_CURSOR = 1000
+# A cursor is URL-safe base64 (psa.keyset): no character needs escaping.
+CURSOR = "^[A-Za-z0-9_-]*$"
 OLDEST_FIRST = keyset.Sort("id", "Oldest first", "pk", False)
 NEWEST_FIRST = keyset.Sort("-id", "Newest first", "pk", True)
 BAD_CURSOR = "This cursor is not valid: start again from the first page."
@@ -67,7 +71,9 @@ class KeysetPagination(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view):
-        cursor = {"type": "string", "maxLength": MAX_CURSOR}
+        # URL-safe characters only: a request line with both cursors still
+        # fits gunicorn's limit (deploy/gunicorn.py).
+        cursor = {"type": "string", "maxLength": MAX_CURSOR, "pattern": CURSOR}
         return [
             {
                 "name": "after",
@@ -95,7 +101,7 @@ class KeysetPagination(BasePagination):
 
 def _cursor(request, name):
     text = request.query_params.get(name) or None
-    if text is not None and len(text) > MAX_CURSOR:
+    if text is not None and (len(text) > MAX_CURSOR or not re.fullmatch(CURSOR, text)):
         raise ApiError("bad_cursor", BAD_CURSOR)
     return text
 

@@ -21,15 +21,17 @@ from psa.mapping import mapped_status_ids
 from psa.models import (
     Board,
     BoardStatus,
-    Company,
     Connection,
     Member,
     Priority,
     SuperITStatus,
 )
+from psa.visibility import searchable_companies
 from superit.params import clean_text, parse_id
 
 MAX_COMPANIES = 20
+# Characters of a filter's value read; the rest is dropped.
+MAX_TEXT = 200
 NUMBER = re.compile(r"^(#?)(\d{1,18})$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -127,7 +129,7 @@ def read_filters(request, options=None):
         picked = None if options is None else getattr(options, kind)
         _read_picked(filters, get, (param, noun, kind, column), picked, tenant)
     _read_superit_status(filters, get, tenant)
-    _read_company(filters, get, tenant, look_up=options is not None)
+    _read_company(filters, get, searchable_companies(request), options is not None)
     _read_since(filters, get)
     _read_search(filters, get)
     _read_sort(filters, get)
@@ -135,7 +137,7 @@ def read_filters(request, options=None):
 
 
 def _given(filters, get, param):
-    text = clean_text(get.get(param, ""))[:200]
+    text = clean_text(get.get(param, ""))[:MAX_TEXT]
     if text:
         filters.values[param] = text
     return text
@@ -208,15 +210,15 @@ def _read_superit_status(filters, get, tenant):
     filters.conditions.append(Q(status_id__in=status_ids))
 
 
-def _read_company(filters, get, tenant, look_up):
+def _read_company(filters, get, companies, look_up):
     """Tickets of the companies whose name or identifier is the text (in
-    any case). The page looks them up, to say so when there is none."""
+    any case), among those the person sees: a name of another team's
+    company is answered as one that does not exist, so the answer tells
+    nothing of it. The page looks them up, to say so when there is none."""
     text = _given(filters, get, "company")
     if not text:
         return
-    matches = Company.objects.for_tenant(tenant).filter(
-        Q(name__iexact=text) | Q(identifier__iexact=text), deleted_at__isnull=True
-    )
+    matches = companies.filter(Q(name__iexact=text) | Q(identifier__iexact=text))
     if not look_up:
         filters.conditions.append(Q(company_id__in=matches.values("pk")))
         return

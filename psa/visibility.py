@@ -5,6 +5,8 @@ technicians only the tickets routed to one of their own teams (DESIGN.md,
 "Who uses it"). Every ticket page and fragment starts from here.
 """
 
+from django.db.models import Q
+
 from psa.models import Company, Contact, Ticket
 from superit.models import Team
 from superit.tenancy import get_for_tenant_or_404
@@ -64,6 +66,20 @@ def visible_companies(request):
     if request.membership.is_manager:
         return companies
     return companies.filter(team_link__team__memberships=request.membership)
+
+
+def searchable_companies(request):
+    """The companies a person may filter tickets by: those they see, and
+    those of a ticket they see (one a manager routed to their team by
+    hand). Any other name is answered as one that does not exist."""
+    companies = visible_companies(request)
+    if request.membership.is_manager:
+        return companies
+    of_tickets = visible_tickets(request).values("company_id")
+    return Company.objects.for_tenant(request.tenant).filter(
+        Q(pk__in=companies.values("pk")) | Q(pk__in=of_tickets),
+        deleted_at__isnull=True,
+    )
 
 
 def visible_contacts(request):

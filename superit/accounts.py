@@ -3,7 +3,8 @@ a person's access off and on again.
 
 Deactivating keeps the person's account, their other tenants and what
 they wrote here; only this tenant stops letting them in (the middleware
-counts the membership as none). A tenant always keeps one active manager.
+counts the membership as none), and their API tokens of this tenant are
+revoked. A tenant always keeps one active manager.
 """
 
 import logging
@@ -16,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from superit import audit, invitations
+from superit import api_tokens, audit, invitations
 from superit.invitation_forms import InvitationForm
 from superit.models import Membership, Team
 from superit.permissions import manager_required
@@ -67,6 +68,8 @@ def deactivate(request, pk):
         if membership.deactivated_at is None:
             membership.deactivated_at = timezone.now()
             membership.save(update_fields=["deactivated_at"])
+        # For good: reactivating must not bring old tokens back.
+        api_tokens.revoke_all(membership)
     audit.record(request, "member.deactivated", membership.user)
     log.info("membership deactivated", extra=_fields(request, membership))
     messages.success(

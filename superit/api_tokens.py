@@ -3,8 +3,11 @@
 A token is "sit_" and 43 random url-safe characters (256 bits), so a
 SHA-256 of it needs no salt or slow hash: nobody can guess its way to a
 token, and the hash alone cannot be used. A token acts as its user within
-the tenant it was made in, with the role that person has there now; a
-revoked token, an inactive user or a deactivated membership is refused.
+the tenant it was made in, with the lesser of the role it was made with
+and the role that person has there now: a technician made manager makes a
+new token (past the second factor), and a manager made technician loses
+the managers' endpoints at once. A revoked token, an inactive user or a
+deactivated membership is refused; deactivating revokes them.
 """
 
 import hashlib
@@ -45,6 +48,12 @@ def active_tokens(user, tenant):
     return tokens.filter(revoked_at__isnull=True)
 
 
+def lock_holder(membership):
+    """Lock the membership's row until the transaction ends, so tokens are
+    counted and made for it one request at a time."""
+    Membership.objects.select_for_update().only("pk").get(pk=membership.pk)
+
+
 def issue(membership, name):
     """Make a token for the membership's user in its tenant; return the row
     and the token's text, which is never stored."""
@@ -55,6 +64,7 @@ def issue(membership, name):
         name=name,
         token_hash=hash_token(text),
         shown_start=text[:SHOWN_LENGTH],
+        role=membership.role,
     )
     log.info("api token issued", extra=_fields(token))
     return token, text
@@ -66,6 +76,17 @@ def revoke(token):
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     log.info("api token revoked", extra=_fields(token))
+
+
+def revoke_all(membership):
+    """Revoke every active token of the membership's user in its tenant
+    (deactivation: reactivating must not bring them back)."""
+    tokens = active_tokens(membership.user_id, membership.tenant_id)
+    revoked = tokens.update(revoked_at=timezone.now())
+    if revoked:
+        fields = {"tenant_id": membership.tenant_id, "user_id": membership.user_id}
+        log.info("api tokens revoked", extra={**fields, "count": revoked})
+    return revoked
 
 
 def authenticate(text):
@@ -83,6 +104,10 @@ def authenticate(text):
         log.info("api token of a turned-off member", extra=_fields(token))
         raise TokenRefused("access_turned_off", TURNED_OFF)
     membership.user = token.user
+    # This request's copy only, never saved: the token's power is the
+    # lesser of its own role and the person's.
+    if token.role != Membership.MANAGER:
+        membership.role = token.role
     token.membership = membership
     _note_use(token)
     return token

@@ -42,6 +42,30 @@ def end(token):
     _fields.reset(token)
 
 
+# The context a request started, ended only when Django has finished with
+# the response (request_finished), so Django's own lines about the
+# response (django.request's 4xx and 5xx warnings, written after the
+# middleware returned) and gunicorn's access line carry it too.
+_request = contextvars.ContextVar("superit_log_request", default=None)
+
+
+def start_request(**fields):
+    end_request()  # a request whose end was never signalled
+    _request.set(start(**fields))
+
+
+def end_request():
+    token = _request.get()
+    if token is None:
+        return
+    _request.set(None)
+    try:
+        end(token)
+    except (RuntimeError, ValueError):
+        # Made in another context (a thread of its own): nothing to undo.
+        pass
+
+
 def carried():
     """What a queued task takes along from this context."""
     bound = _bound()

@@ -139,6 +139,11 @@ class Invitation(models.Model):
     )
     teams = models.ManyToManyField(Team, blank=True, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
+    # The role its user had when it was made: the token never does more,
+    # whatever the person becomes later (superit.api_tokens).
+    role = models.CharField(
+        max_length=20, choices=Membership.ROLES, default=Membership.TECHNICIAN
+    )
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -192,6 +197,11 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
+    # The role its user had when it was made: the token never does more,
+    # whatever the person becomes later (superit.api_tokens).
+    role = models.CharField(
+        max_length=20, choices=Membership.ROLES, default=Membership.TECHNICIAN
+    )
     # The token's first characters, so its owner can tell tokens apart.
     shown_start = models.CharField(max_length=16)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,7 @@
 """Probes for the orchestrator: /healthz (the process answers) and /readyz
-(it can do its work: the database and the broker answer).
+(it can do its work: the database and the broker answer, within
+READYZ_TIMEOUT_SECONDS; superit.bounded keeps a hanging one from holding
+the probe or piling up threads).
 
 They, and /metrics, are answered by a middleware placed before Django's host check and
 https redirect: a container's health check or a load balancer asks over
@@ -17,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponseNotAllowed, JsonResponse
 from kombu import Connection
 
+from superit import bounded
 from superit.metrics import metrics
 
 log = logging.getLogger(__name__)
@@ -28,7 +31,10 @@ def healthz(request):
 
 
 def readyz(request):
-    checks = {"database": check_database(), "broker": check_broker()}
+    checks = bounded.run(
+        {"database": check_database, "broker": check_broker},
+        settings.READYZ_TIMEOUT_SECONDS,
+    )
     failed = sorted(name for name, result in checks.items() if result != "ok")
     if failed:
         log.warning("not ready", extra={"failed": ",".join(failed), **checks})
@@ -40,17 +46,24 @@ def readyz(request):
 
 
 def check_database():
-    connection = connections[DEFAULT_DB_ALIAS]
+    """SELECT 1 on a connection of its own, closed after: the check runs in
+    a thread of its own (superit.bounded), and a connection left behind by
+    a stuck check must not be one a request uses."""
+    connection = open_database()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:
-        # A broken persistent connection is dropped; the next request
-        # opens a new one.
-        connection.close_if_unusable_or_obsolete()
         return _failure(error)
+    finally:
+        connection.close()
     return "ok"
+
+
+def open_database():
+    # Connecting gives up after DATABASE_CONNECT_TIMEOUT_SECONDS (settings).
+    return connections.create_connection(DEFAULT_DB_ALIAS)
 
 
 def check_broker():
@@ -75,7 +88,12 @@ def _check_folders(options):
 
 def _connect(url):
     timeout = settings.READYZ_TIMEOUT_SECONDS
-    with Connection(url, connect_timeout=timeout) as broker:
+    # Redis is asked a PING: without a read timeout a silent one would
+    # keep the check's thread waiting for ever.
+    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    if not url.startswith(("redis://", "rediss://")):
+        options = {}
+    with Connection(url, connect_timeout=timeout, transport_options=options) as broker:
         broker.ensure_connection(
             max_retries=1, interval_start=0, interval_step=0, timeout=timeout
         )

@@ -20,6 +20,7 @@ def queue_names():
             settings.SUPERIT_SYNC_QUEUE,
             settings.SUPERIT_WEBHOOK_QUEUE,
             settings.SUPERIT_WRITE_QUEUE,
+            settings.SPARKY_QUEUE,
         }
     )
 

@@ -13,6 +13,9 @@ import re
 import time
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 from superit import logcontext, request_metrics
 
 log = logging.getLogger(__name__)
@@ -38,18 +41,21 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request.request_id = request_id_of(request)
-        token = logcontext.start(request_id=request.request_id)
+        # Ended by request_finished (below), after Django's own lines.
+        logcontext.start_request(request_id=request.request_id)
         started = time.monotonic()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request.request_id
-            seconds = time.monotonic() - started
-            request_metrics.observe(request, response, seconds)
-            if request.path not in QUIET_PATHS:
-                _log_request(request, response, seconds)
-            return response
-        finally:
-            logcontext.end(token)
+        response = self.get_response(request)
+        response[HEADER] = request.request_id
+        seconds = time.monotonic() - started
+        request_metrics.observe(request, response, seconds)
+        if request.path not in QUIET_PATHS:
+            _log_request(request, response, seconds)
+        return response
+
+
+@receiver(request_finished)
+def _end_context(**_):
+    logcontext.end_request()
 
 
 def _log_request(request, response, seconds):

@@ -10,6 +10,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from superit import caches
 from superit.envconfig import (
     env_bool,
     env_broker_url,
@@ -169,6 +170,11 @@ TEMPLATES = [
 # WAL mode with a busy timeout, so the worker's writes and the pages' reads
 # do not collide.
 SQLITE_PATH = VAR_DIR / "superit.sqlite3"
+# PostgreSQL: a server that does not answer fails a connection after this
+# long, not never (libpq counts whole seconds, at least 2).
+DATABASE_CONNECT_TIMEOUT_SECONDS = env_int(
+    "DATABASE_CONNECT_TIMEOUT_SECONDS", 5, minimum=2, maximum=300
+)
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -180,6 +186,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASE_CONNECT_TIMEOUT_SECONDS
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -224,11 +233,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["superit.api_auth.TenantMember"],
     "DEFAULT_THROTTLE_CLASSES": ["superit.api_auth.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["superit.api_parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "superit.api_errors.JsonWhateverAccepted",
     "DEFAULT_SCHEMA_CLASS": "superit.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "superit.api_errors.handle_exception",
 }
 API_THROTTLE_RATE = env_rate("API_THROTTLE_RATE", "600/minute")
+# Requests without a valid token one client address may make.
+API_FAILED_AUTH_RATE = env_rate("API_FAILED_AUTH_RATE", "60/minute")
 API_THROTTLE_CACHE = "api-throttle"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Super IT API",
@@ -311,20 +323,9 @@ else:
     # back after this.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Caches: each process its own, except the API's request counts, which every
-# web process must share to throttle a token as a whole (Redis when set).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    API_THROTTLE_CACHE: {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "api-throttle",
-    },
-}
-if REDIS_URL:
-    CACHES[API_THROTTLE_CACHE] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "superit",
-    }
+# web process must share to throttle a token as a whole (Redis when set,
+# with short timeouts: superit/caches.py).
+CACHES = caches.caches(API_THROTTLE_CACHE, REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

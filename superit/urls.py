@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django_otp.admin import OTPAdminSite
 
 from psa import api as psa_api
@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(), name="api-docs"),
+    # Any other path under /api/: a JSON 404, never a redirect or a page.
+    re_path(r"^api/", api_errors.unmatched, name=api_errors.UNMATCHED),
     path("admin/", admin.site.urls),
     path("psa/", include("psa.urls")),
     path("sync/", include("sync.urls")),
@@ -33,5 +35,6 @@ urlpatterns = [
 ]
 
 # JSON under /api/, the usual pages elsewhere.
+handler400 = api_errors.bad_request
 handler404 = api_errors.not_found
 handler500 = api_errors.server_error

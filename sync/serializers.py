@@ -1,6 +1,7 @@
 """What the API shows of sync runs and ticket writes, and the bodies the
 ticket work endpoints take (checked by the pages' own forms)."""
 
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -89,13 +90,42 @@ class TicketWriteSerializer(serializers.ModelSerializer):
         return writeback.describe(tw)
 
 
-# The bodies below document what the forms of the ticket page take; the
-# forms themselves check them (sync/writeback_forms.py, sync/work_forms.py).
+# The bodies below are what the API takes: each request is checked by its
+# body first, so the schema and the server agree, then by the ticket page's
+# own form (sync/writeback_forms.py, sync/work_forms.py).
 
 BASE_HELP = (
     "The ticket's cw_updated_at as you read it (null when it has none): a "
     "change onto a ticket updated since is held as a conflict, not sent."
 )
+BASE_INVALID = (
+    "Give the ticket's cw_updated_at as you read it (a time with its zone), "
+    "or null when it has none."
+)
+NO_ZONE = "Give the time zone too, e.g. 2025-01-31T09:00:00Z or +02:00."
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A moment with its offset, as the schema's date-time says: a page's
+    form reads a time without one in the person's zone, which a program
+    calling the API has not told us."""
+
+    default_error_messages = {"naive": NO_ZONE}
+
+    def to_internal_value(self, value):
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is not None and moment.tzinfo is None:
+            self.fail("naive")
+        return super().to_internal_value(value)
+
+
+def _base(**options):
+    return AwareDateTimeField(
+        allow_null=True,
+        help_text=BASE_HELP,
+        error_messages={"invalid": BASE_INVALID},
+        **options,
+    )
 
 
 class StatusChangeBody(serializers.Serializer):
@@ -108,27 +138,25 @@ class StatusChangeBody(serializers.Serializer):
         required=False,
         help_text="Or the id of one of the ticket board's active statuses.",
     )
-    base_updated_at = serializers.DateTimeField(allow_null=True, help_text=BASE_HELP)
+    base_updated_at = _base()
 
 
 class NoteBody(serializers.Serializer):
     text = serializers.CharField(max_length=NOTE_TEXT_LIMIT)
     kind = serializers.ChoiceField(choices=NOTE_KINDS)
-    base_updated_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text=BASE_HELP
-    )
+    base_updated_at = _base(required=False)
 
 
 class TimeEntryBody(serializers.Serializer):
-    time_start = serializers.DateTimeField()
-    time_end = serializers.DateTimeField(
+    time_start = AwareDateTimeField()
+    time_end = AwareDateTimeField(
         required=False, help_text="Give an end time or the hours worked."
     )
     hours = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, coerce_to_string=False
     )
-    notes = serializers.CharField(required=False, max_length=NOTE_TEXT_LIMIT)
-    billable_option = serializers.ChoiceField(choices=BILLABLE_OPTIONS)
-    base_updated_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text=BASE_HELP
+    notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=NOTE_TEXT_LIMIT
     )
+    billable_option = serializers.ChoiceField(choices=BILLABLE_OPTIONS)
+    base_updated_at = _base(required=False)

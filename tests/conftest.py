@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -6,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from connectwise import outbound
 from psa.models import Connection
 from superit import two_factor
+from superit.api_auth import failure_key
 from superit.models import Membership, Team, Tenant, User
 
 PASSWORD = "correct horse battery staple"
@@ -159,3 +161,11 @@ def sandbox_connection(world, running, **fields):
     }
     values.update(fields)
     return world.connection(url=running.url, **values)
+
+
+@pytest.fixture(autouse=True)
+def no_failed_api_requests_counted(settings):
+    """The test client's address (127.0.0.1) starts each test with no
+    request without a valid token counted against it; the count lives in
+    the throttle's cache (Redis when REDIS_URL is set), across tests."""
+    caches[settings.API_THROTTLE_CACHE].delete(failure_key("127.0.0.1"))

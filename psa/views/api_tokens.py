@@ -4,6 +4,7 @@ revoked by their owner. The token acts as its owner in the current tenant
 factor, so every manager's token was made by someone who had it."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
@@ -19,11 +20,18 @@ from superit.tenancy import get_for_tenant_or_404
 @require_POST
 @tenant_required
 def token_add(request):
-    form = ApiTokenForm(request.POST, membership=request.membership)
+    # The count of active tokens (the form's) and the new token in one
+    # transaction, the membership's row locked: a post made meanwhile waits
+    # and counts the token this one makes.
+    with transaction.atomic():
+        api_tokens.lock_holder(request.membership)
+        form = ApiTokenForm(request.POST, membership=request.membership)
+        if form.is_valid():
+            name = form.cleaned_data["name"]
+            token, text = api_tokens.issue(request.membership, name)
+            audit.record(request, "api_token.created", token)
     if not form.is_valid():
         return profile_page(request, token_form=form, status=400)
-    token, text = api_tokens.issue(request.membership, form.cleaned_data["name"])
-    audit.record(request, "api_token.created", token)
     response = profile_page(request, new_token=text)
     # The only copy of the token: no cache may keep the page.
     add_never_cache_headers(response)

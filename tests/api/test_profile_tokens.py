@@ -2,12 +2,14 @@
 is shown once, only its hash is kept, and only its owner revokes it."""
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from superit import api_tokens
-from superit.models import ApiToken, AuditEvent
+from superit.models import ApiToken, AuditEvent, Membership
 from tests.api.helpers import Api
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,40 @@ def test_a_manager_makes_a_token_only_past_the_second_factor(
     assert response.status_code == 302
     assert reverse("superit:two-factor-setup") in response["Location"]
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posts_made_at_once_never_pass_the_limit(world_a, monkeypatch):
+    """Each post, once past its count, waits (3 s at most) for the other to
+    count too: unless the count and the new token are made one post at a
+    time, both count 19 and make the 20th and 21st."""
+    membership = Membership.objects.get(user=world_a.manager)
+    for number in range(api_tokens.MAX_ACTIVE - 1):
+        api_tokens.issue(membership, f"Token {number}")
+    both_counted = threading.Barrier(2, timeout=3)
+    issue = api_tokens.issue
+
+    def issue_once_both_counted(membership, name):
+        try:
+            both_counted.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return issue(membership, name)
+
+    monkeypatch.setattr(api_tokens, "issue", issue_once_both_counted)
+    clients = [world_a.manager_client, world_a.manager_client]
+    statuses = []
+
+    def post(client):
+        try:
+            statuses.append(make(client).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200, 400]
+    assert api_tokens.active_tokens(world_a.manager, world_a.tenant).count() == 20

@@ -3,6 +3,7 @@ errors it answers in the one error shape, the documented bodies are the
 forms' fields, and the docs page loads only Super IT's own files."""
 
 import re
+import runpy
 
 import pytest
 from django.test import Client
@@ -11,6 +12,7 @@ from superit.urls import api_v1
 from sync.serializers import NoteBody, StatusChangeBody, TimeEntryBody
 from sync.work_forms import NoteForm, TimeEntryForm
 from sync.writeback_forms import StatusForm
+from tests.processes import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,37 @@ def test_the_docs_page_loads_only_our_own_files_and_no_inline_code():
     script = Client().get("/api/docs/", {"script": ""})
     assert script["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+# Bytes one character of a query value may take in the request line: a
+# four-byte UTF-8 character, each byte percent-encoded.
+ENCODED_CHARACTER = 12
+LONGEST_NUMBER = len(str(-(2**63)))
+
+
+def _longest_value(schema):
+    if "enum" in schema:
+        return max(len(str(value)) for value in schema["enum"])
+    if schema.get("type") == "integer":
+        return LONGEST_NUMBER
+    if schema.get("format") == "date":
+        return len("2025-01-31")
+    assert "maxLength" in schema, schema
+    if schema.get("pattern") == "^[A-Za-z0-9_-]*$":
+        return schema["maxLength"]
+    return schema["maxLength"] * ENCODED_CHARACTER
+
+
+def test_every_request_the_schema_allows_fits_gunicorn_s_request_line(schema):
+    """gunicorn answers a longer line itself, with an HTML 414."""
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.py"))
+    limit = config.get("limit_request_line", 4094)  # gunicorn's default
+    for path, method, operation in operations(schema):
+        query = [
+            len(p["name"]) + 2 + _longest_value(p["schema"])
+            for p in operation.get("parameters", [])
+            if p["in"] == "query"
+        ]
+        target = path.replace("{id}", "9" * LONGEST_NUMBER)
+        line = len(f"{method.upper()} {target}? HTTP/1.1") + sum(query)
+        assert line <= limit, (method, path, line)

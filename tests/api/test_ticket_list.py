@@ -109,6 +109,15 @@ def test_a_typed_filter_given_empty_is_refused(desk, manager_api, name):
     assert name in response.json()["message"]
 
 
+def test_another_team_s_company_is_refused_like_an_unknown_name(desk, technician_api):
+    """The company filter is no way to learn which names exist."""
+    desk.ticket(5004, "Forklift scanner", team=desk.tier2, company=desk.zeta)
+    hidden = technician_api.get(TICKETS, {"company": "Zeta Freight"}).json()
+    unknown = technician_api.get(TICKETS, {"company": "Yeti Freight"}).json()
+    assert hidden["code"] == unknown["code"] == "invalid_filter"
+    assert hidden["message"].replace("Zeta", "Yeti") == unknown["message"]
+
+
 def test_another_tenant_s_filter_ids_are_refused_like_unknown_ones(
     desk, other_api, manager_api
 ):
@@ -159,7 +168,22 @@ def test_previous_goes_back_to_the_same_rows(desk, many, manager_api):
     assert query_of(second["previous"])["size"] == "5"
 
 
-@pytest.mark.parametrize("cursor", ["not-a-cursor", "WyJ4IiwxXQ", "x" * 1001])
+@pytest.mark.parametrize("name", ["q", "company"])
+def test_a_text_filter_longer_than_the_schema_allows_is_refused(
+    desk, manager_api, name
+):
+    response = manager_api.get(TICKETS, {name: "é" * 201})
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_filter",
+        "message": f"{name}: at most 200 characters.",
+    }
+    assert manager_api.get(TICKETS, {"q": "é" * 200}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "cursor", ["not-a-cursor", "WyJ4IiwxXQ", "x" * 1001, "WyJ4IiwxXQ==", "a+b/c"]
+)
 def test_a_cursor_that_does_not_read_is_a_400(desk, manager_api, cursor):
     response = manager_api.get(TICKETS, {"after": cursor})
     assert response.status_code == 400

@@ -206,6 +206,7 @@ def test_a_time_entry_the_form_refuses_is_a_400_naming_the_field(
 ):
     start = start_today()
     body = {"time_start": start, "hours": 1, "billable_option": "Billable", **change}
+    body = {name: value for name, value in body.items() if value is not None}
     if body.get("time_end") == "START":
         body["time_end"] = start
     response = work(technician_api, desk.mine, "time-entries", body)
@@ -221,3 +222,66 @@ def test_a_write_s_state_and_message_are_read_back(desk, technician_api, queued)
     shown = technician_api.get(f"/api/v1/writes/{write_id}/").json()
     assert (shown["state"], shown["message"]) == ("failed", "ConnectWise refused this.")
     assert shown["finished_at"] is not None
+
+
+@pytest.mark.parametrize(
+    "what, body, field, message",
+    [
+        (
+            "notes",
+            {"text": "Rebooted.", "kind": "internal", "base_updated_at": ""},
+            "base_updated_at",
+            "or null when it has none",
+        ),
+        (
+            "status",
+            {"superit_status": "new", "board_status": None, "base_updated_at": None},
+            "board_status",
+            "may not be null",
+        ),
+        (
+            "time-entries",
+            {"time_start": "TODAY", "hours": 1, "billable_option": "Billable"},
+            "time_start",
+            "time zone",
+        ),
+        (
+            "time-entries",
+            {
+                "time_start": "TODAY+Z",
+                "time_end": "TODAY+1H",
+                "billable_option": "Billable",
+            },
+            "time_end",
+            "time zone",
+        ),
+    ],
+)
+def test_what_the_schema_refuses_the_server_refuses_saying_why(
+    desk, technician_api, queued, what, body, field, message
+):
+    """An empty version, a null the schema does not allow, a time without
+    its zone: refused, never read one way or another."""
+    naive = (timezone.now() - timedelta(hours=2)).replace(tzinfo=None, microsecond=0)
+    moments = {
+        "TODAY": naive.isoformat(),
+        "TODAY+Z": naive.isoformat() + "Z",
+        "TODAY+1H": (naive + timedelta(hours=1)).isoformat(),
+    }
+    body = {name: moments.get(value, value) for name, value in body.items()}
+    response = work(technician_api, desk.mine, what, body)
+    assert response.status_code == 400
+    assert message in " ".join(response.json()["fields"][field])
+    assert not TicketWrite.objects.exists()
+
+
+def test_a_time_entry_with_its_zone_and_empty_notes_is_taken(
+    desk, technician_api, queued
+):
+    body = {
+        "time_start": start_today(),
+        "hours": 1,
+        "notes": "",
+        "billable_option": "Billable",
+    }
+    assert work(technician_api, desk.mine, "time-entries", body).status_code == 202

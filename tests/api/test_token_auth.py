@@ -1,5 +1,6 @@
 """Token authentication: the header forms, refusals, and what a token
-acts as (its user, in its tenant, with that person's role now)."""
+acts as (its user, in its tenant, with the lesser of the role it was
+made with and that person's role now)."""
 
 import pytest
 from django.test import Client
@@ -113,6 +114,28 @@ def test_a_manager_made_technician_loses_the_managers_endpoints(world_a):
     assert api.get("/api/v1/connections/").status_code == 200
     Membership.objects.filter(user=world_a.manager).update(role="technician")
     assert api.get("/api/v1/connections/").status_code == 403
+
+
+def test_a_technician_made_manager_keeps_a_technician_s_token(world_a, desk):
+    """The token was made without any second factor: its power is the
+    lesser of the role it was made with and the person's now."""
+    api = api_of(world_a.technician)
+    Membership.objects.filter(user=world_a.technician).update(role="manager")
+    assert api.get("/api/v1/connections/").status_code == 403
+    assert ids(api.get("/api/v1/tickets/")) == [desk.mine.pk]
+    fresh = api_of(world_a.technician)
+    assert fresh.get("/api/v1/connections/").status_code == 200
+    assert set(ids(fresh.get("/api/v1/tickets/"))) == {desk.mine.pk, desk.theirs.pk}
+
+
+def test_a_token_records_the_role_it_was_made_with(world_a):
+    token_of(world_a.manager)
+    token_of(world_a.technician)
+    made = dict(ApiToken.objects.values_list("user__email", "role"))
+    assert made == {
+        world_a.manager.email: "manager",
+        world_a.technician.email: "technician",
+    }
 
 
 def test_using_a_token_notes_when(world_a):

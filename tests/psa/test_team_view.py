@@ -213,6 +213,28 @@ def test_bad_filter_values_give_an_empty_list_and_say_why(desk, params):
     assert _manager(desk).get(ROWS, params).status_code == 200
 
 
+def test_another_team_s_company_is_answered_as_one_that_does_not_exist(desk):
+    """Zeta's tickets are Tier 2's: to a Tier 1 technician its name is
+    no different from a name nobody has."""
+    client = desk.world.technician_client
+    hidden = client.get(LIST, {"company": "Zeta Freight"})
+    unknown = client.get(LIST, {"company": "Nobody Inc"})
+    assert hidden.context["filters"].errors == [
+        "No company is named “Zeta Freight”: pick one of the names the box offers."
+    ]
+    assert unknown.context["filters"].errors == [
+        "No company is named “Nobody Inc”: pick one of the names the box offers."
+    ]
+    assert list(hidden.context["tickets"]) == list(unknown.context["tickets"]) == []
+    # Their own tickets' company is found, linked or not.
+    assert _numbers(client, company="Acme Dental") == [101, 102]
+
+
+def test_a_company_of_a_ticket_routed_by_hand_can_be_searched(desk):
+    Ticket.objects.filter(cw_id=104).update(routed_team=desk.tier1)
+    assert _numbers(desk.world.technician_client, company="ZETA") == [104]
+
+
 def test_another_tenants_ids_select_nothing(desk, world_b):
     other = Desk(world_b)
     client = _manager(desk)

@@ -419,6 +419,13 @@ ROUTES.update(
             reason="Swagger UI over the schema; it holds no row.",
             expect=DOCUMENTATION,
         ),
+        "api-unmatched": Route(
+            PUBLIC,
+            reason="Any other path under /api/: a JSON 404 for everyone.",
+            expect={
+                role: {m: {404} for m in ("get", "head", "post")} for role in ROLES
+            },
+        ),
         "api:connection-list": Route(API_MANAGER_LIST),
         "api:connection": Route(API_MANAGER_ROW, kwargs=CONNECTION),
         "api:company-list": Route(API_LIST),

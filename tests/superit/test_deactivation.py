@@ -5,8 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from superit import api_tokens
 from superit.middleware import SESSION_KEY
-from superit.models import Membership
+from superit.models import ApiToken, Membership
+from tests.api.helpers import Api, token_of
 
 pytestmark = pytest.mark.django_db
 PEOPLE = reverse("superit:people")
@@ -139,3 +141,29 @@ def test_a_deactivated_person_signing_in_is_told_why(world_a):
     response = client.get("/")
     assert response.status_code == 403
     assert "turned off by a manager" in response.content.decode()
+
+
+def test_deactivating_revokes_their_api_tokens_for_good(world_a, world_b):
+    """Reactivated, the person's old tokens stay refused; their tokens of
+    another tenant are not touched."""
+    person = world_a.technician
+    Membership.objects.create(user=person, tenant=world_b.tenant)
+    here, elsewhere = token_of(person, world_a.tenant), token_of(person, world_b.tenant)
+    membership = _membership(person, world_a)
+    _deactivate(world_a, membership)
+    url = reverse("superit:membership-reactivate", args=[membership.pk])
+    world_a.manager_client.post(url)
+
+    assert Api(here).get("/api/v1/teams/").json()["code"] == "invalid_token"
+    assert Api(elsewhere).get("/api/v1/teams/").status_code == 200
+    revoked = ApiToken.objects.get(token_hash=api_tokens.hash_token(here))
+    assert revoked.revoked_at is not None
+    # A token made after reactivating works.
+    assert (
+        Api(token_of(person, world_a.tenant)).get("/api/v1/teams/").status_code == 200
+    )
+
+
+def test_the_people_page_says_deactivating_revokes_api_tokens(world_a):
+    page = world_a.manager_client.get(PEOPLE).content.decode()
+    assert "revokes their API tokens" in page

@@ -4,6 +4,7 @@ start without its secrets; the Dockerfile copies every app of the project;
 gunicorn's settings load; every variable the compose file sets is in the
 README."""
 
+import json
 import os
 import re
 import shutil
@@ -114,3 +115,123 @@ def test_every_variable_the_compose_file_sets_is_in_the_readme():
     assert "METRICS_TOKEN" in names and "POSTGRES_PASSWORD" in names
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert missing == []
+
+
+# gunicorn's own logger, set up from deploy/gunicorn.py as gunicorn does,
+# writing a boot line, a worker timeout and an access line.
+GUNICORN_LINES = """
+import logging, runpy
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
+cfg = Config()
+for name, value in runpy.run_path("deploy/gunicorn.py").items():
+    if name in cfg.settings:
+        cfg.set(name, value)
+log = Logger(cfg)
+log.info("Booting worker with pid: %s", 4242)
+log.critical("WORKER TIMEOUT (pid:%s)", 4242)
+logging.getLogger("gunicorn.access").info("GET /?secret=abc HTTP/1.1 200")
+"""
+
+
+def _gunicorn_lines(**env):
+    result = subprocess.run(
+        [sys.executable, "-c", GUNICORN_LINES],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return (result.stdout + result.stderr).splitlines()
+
+
+def test_gunicorn_s_own_lines_are_json_objects():
+    lines = [json.loads(line) for line in _gunicorn_lines(LOG_FORMAT="json")]
+    assert [(x["logger"], x["level"]) for x in lines] == [
+        ("gunicorn.error", "INFO"),
+        ("gunicorn.error", "CRITICAL"),
+    ]
+    assert lines[1]["message"] == "WORKER TIMEOUT (pid:4242)"
+
+
+def test_gunicorn_s_access_lines_are_json_when_turned_on():
+    lines = _gunicorn_lines(LOG_FORMAT="json", GUNICORN_ACCESS_LOG="1")
+    access = json.loads(lines[-1])
+    assert access["logger"] == "gunicorn.access"
+    assert "abc" not in access["message"]
+
+
+def test_gunicorn_keeps_its_own_lines_with_text_logs():
+    lines = _gunicorn_lines(LOG_FORMAT="text")
+    assert any("WORKER TIMEOUT (pid:4242)" in line for line in lines)
+    assert not any(line.startswith("{") for line in lines)
+
+
+def _readme_section(readme, heading):
+    start = readme.index(heading)
+    end = readme.find("\n## ", start + len(heading))
+    return readme[start : end if end != -1 else None]
+
+
+def _first_column(text, before):
+    """The names in the first column of the first table after ``before``."""
+    table = text[text.index(before) :]
+    table = table[table.index("| --- |") :]
+    rows = table[: table.index("\n\n")].splitlines()[1:]
+    cells = " ".join(row.split("|")[1] for row in rows)
+    return re.findall(r"`([A-Z][A-Z0-9_]*\*?)`", cells)
+
+
+def compose_table_names():
+    """The variables the README's compose table names, ``RETENTION_*``
+    read as every such variable of the Configuration table."""
+    readme = (ROOT / "README.md").read_text()
+    deploying = _readme_section(readme, "## Deploying")
+    names = set(_first_column(deploying, "The compose file needs:"))
+    configured = _first_column(readme, "## Configuration")
+    for pattern in [n for n in names if n.endswith("*")]:
+        names.remove(pattern)
+        names |= {n for n in configured if n.startswith(pattern[:-1])}
+    return sorted(names)
+
+
+def test_the_readme_s_compose_table_names_what_it_should():
+    names = compose_table_names()
+    assert {"SPARKY_QUEUE", "API_THROTTLE_RATE", "RETENTION_BATCHES"} <= set(names)
+    assert "RETENTION_SYNC_RUN_DAYS" in names and len(names) > 30
+
+
+def test_every_variable_of_the_readme_s_compose_table_is_read_by_the_file():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    missing = [n for n in compose_table_names() if "${" + n not in compose]
+    assert missing == []
+
+
+@needs_compose
+def test_every_variable_of_the_readme_s_compose_table_reaches_a_service(tmp_path):
+    """Each variable set to a number of its own: every number shows up in
+    the services docker-compose would run."""
+    names = compose_table_names()
+    markers = {name: str(40000 + i) for i, name in enumerate(names)}
+    baseline = _compose("config", env_file=EXAMPLE_ENV)
+    assert baseline.returncode == 0, baseline.stderr
+    env_file = tmp_path / "marked.env"
+    lines = EXAMPLE_ENV.read_text().splitlines()
+    lines += [f"{name}={marker}" for name, marker in markers.items()]
+    env_file.write_text("\n".join(lines) + "\n")
+    result = _compose("config", env_file=env_file)
+    assert result.returncode == 0, result.stderr
+    assert not [m for m in markers.values() if m in baseline.stdout]
+    missing = [name for name, m in markers.items() if m not in result.stdout]
+    assert missing == []
+
+
+@needs_compose
+def test_the_sparky_worker_takes_the_sparky_queue(tmp_path):
+    env_file = tmp_path / "sparky.env"
+    env_file.write_text(EXAMPLE_ENV.read_text() + "\nSPARKY_QUEUE=answers\n")
+    result = _compose("config", env_file=env_file)
+    assert result.returncode == 0, result.stderr
+    assert "--queues=answers" in result.stdout

@@ -173,6 +173,16 @@ def test_the_depth_of_each_queue_comes_from_the_broker(token, settings):
     assert value(found, "superit_queue_tasks", queue=settings.SUPERIT_SYNC_QUEUE) >= 0
 
 
+def test_the_depth_of_sparky_s_queue_is_counted_too(token, settings):
+    settings.SPARKY_QUEUE = queue = unique_queue()
+    try:
+        app.send_task("sync.write_tasks.sweep_ticket_writes", queue=queue)
+        found = samples(scrape())
+    finally:
+        _empty(queue, settings)
+    assert value(found, "superit_queue_tasks", queue=queue) == 1
+
+
 def test_write_backs_are_counted_open_then_settled(token, world_a, ticket):
     write = ask_status(ticket, other_status(ticket), world_a.technician)
     found = samples(scrape())

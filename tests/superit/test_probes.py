@@ -5,9 +5,11 @@ an allowed host name or https."""
 import socket
 
 import pytest
-from django.db import connection
-from django.db.utils import OperationalError
+from django.db.utils import ConnectionHandler
 from django.test import Client
+
+from superit import bounded, probes
+from tests.loopback import SilentServer
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +47,38 @@ def test_readyz_is_ready_when_database_and_broker_answer(probe):
     }
 
 
-def test_readyz_fails_naming_the_database_when_it_does_not_answer(probe, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OperationalError("connection to server at 10.9.9.9 refused")
+def _postgres_at(port):
+    """A connection of the probe's kind to a loopback PostgreSQL stand-in,
+    with no connect timeout of its own: only the probe's bound ends the
+    wait."""
+    handler = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "django.db.backends.postgresql",
+                "HOST": "127.0.0.1",
+                "PORT": port,
+                "NAME": "superit",
+                "USER": "superit",
+                "OPTIONS": {"sslmode": "disable"},
+            }
+        }
+    )
+    return handler.create_connection("default")
 
-    monkeypatch.setattr(connection, "cursor", refuse)
+
+@pytest.fixture
+def checks_finish():
+    """A check a test left hanging ends (its server lets go) before the
+    next test asks /readyz."""
+    yield
+    bounded.wait_for_stuck(15)
+
+
+def test_readyz_fails_naming_the_database_when_it_does_not_answer(
+    probe, monkeypatch, checks_finish
+):
+    port = _closed_port()
+    monkeypatch.setattr(probes, "open_database", lambda: _postgres_at(port))
     response = probe.get("/readyz")
     assert response.status_code == 503
     body = response.json()
@@ -58,7 +87,53 @@ def test_readyz_fails_naming_the_database_when_it_does_not_answer(probe, monkeyp
         "database": "failed: OperationalError",
         "broker": "ok",
     }
-    assert b"10.9.9.9" not in response.content
+    assert str(port).encode() not in response.content
+
+
+def test_readyz_answers_in_time_when_the_database_never_answers(
+    probe, settings, monkeypatch, checks_finish
+):
+    """The answer comes while the silent server still holds the
+    connection; a second probe meanwhile adds no connection or thread."""
+    settings.READYZ_TIMEOUT_SECONDS = 0.3
+    with SilentServer(bound=3) as silent:
+        monkeypatch.setattr(probes, "open_database", lambda: _postgres_at(silent.port))
+        first = probe.get("/readyz")
+        again = probe.get("/readyz")
+        assert not silent.gave_up.is_set()
+        assert silent.accepted == 1
+    assert first.status_code == again.status_code == 503
+    assert first.json()["failed"] == again.json()["failed"] == ["database"]
+    assert first.json()["checks"]["database"] == "failed: TimeoutError"
+    assert again.json()["checks"]["database"] == bounded.STILL_STUCK
+    assert first.json()["checks"]["broker"] == "ok"
+
+
+def test_readyz_answers_in_time_when_the_broker_never_answers(
+    probe, settings, checks_finish
+):
+    settings.READYZ_TIMEOUT_SECONDS = 0.3
+    with SilentServer(bound=3) as silent:
+        settings.CELERY_BROKER_URL = silent.url("redis", "/11")
+        response = probe.get("/readyz")
+        assert not silent.gave_up.is_set()
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["broker"]
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["broker"].startswith("failed: ")
+    assert str(silent.port).encode() not in response.content
+
+
+def test_the_broker_check_gives_up_on_a_silent_redis_by_itself(settings):
+    """Its own read timeout ends the check's thread, so the next probe
+    checks again instead of finding it still stuck."""
+    settings.READYZ_TIMEOUT_SECONDS = 0.3
+    with SilentServer(bound=3) as silent:
+        settings.CELERY_BROKER_URL = silent.url("redis", "/11")
+        result = probes.check_broker()
+        assert not silent.gave_up.is_set()
+    assert result.startswith("failed: ")
 
 
 def test_readyz_fails_naming_the_broker_when_redis_does_not_answer(probe, settings):

@@ -81,3 +81,13 @@ def test_the_context_ends_with_the_request(world_a, lines):
     logging.getLogger("after").warning("outside any request")
     assert "request_id" not in lines[-1]
     assert "tenant_id" not in lines[-1]
+
+
+def test_django_s_own_line_about_a_page_s_404_names_the_request(world_a, lines):
+    response = world_a.manager_client.get(
+        "/psa/no-such-page/", HTTP_X_REQUEST_ID="req-404"
+    )
+    assert response.status_code == 404
+    (warning,) = [line for line in lines if line["logger"] == "django.request"]
+    assert warning["request_id"] == "req-404"
+    assert warning["tenant_id"] == world_a.tenant.pk

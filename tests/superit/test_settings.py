@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -59,3 +60,37 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db):
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 1000
+
+
+def _database_options(values):
+    env = {**os.environ, **values}
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_postgresql_connections_give_up_after_the_connect_timeout():
+    # Nothing connects: the shell only prints the settings.
+    url = "postgres://superit@127.0.0.1:1/superit"
+    default = _database_options({"DATABASE_URL": url})
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout.splitlines()[-1])["connect_timeout"] == 5
+    given = _database_options(
+        {"DATABASE_URL": url, "DATABASE_CONNECT_TIMEOUT_SECONDS": "9"}
+    )
+    assert json.loads(given.stdout.splitlines()[-1])["connect_timeout"] == 9
+
+
+@pytest.mark.parametrize("value", ["1", "soon"])
+def test_a_connect_timeout_libpq_would_not_honour_stops_start_up(value):
+    result = _database_options({"DATABASE_CONNECT_TIMEOUT_SECONDS": value})
+    assert result.returncode != 0
+    assert f"DATABASE_CONNECT_TIMEOUT_SECONDS='{value}' is not valid" in result.stderr
