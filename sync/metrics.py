@@ -57,31 +57,25 @@ class SyncCollector:
         yield self._open_writes()
 
     def _active_runs(self):
-        family = GaugeMetricFamily(
+        return _counted_gauge(
             "superit_sync_runs_active",
             "Sync runs queued or running now.",
-            labels=["kind", "status"],
+            SyncRun.objects.filter(status__in=SyncRun.ACTIVE),
+            ["kind", "status"],
         )
-        rows = (
-            SyncRun.objects.filter(status__in=SyncRun.ACTIVE)
-            .values("kind", "status")
-            .annotate(n=Count("pk"))
-        )
-        for row in rows:
-            family.add_metric([row["kind"], row["status"]], row["n"])
-        return family
 
     def _open_writes(self):
-        family = GaugeMetricFamily(
+        return _counted_gauge(
             "superit_ticket_writes_open",
             "Ticket write-backs waiting to be sent or being sent.",
-            labels=["kind", "state"],
+            TicketWrite.objects.filter(state__in=TicketWrite.OPEN),
+            ["kind", "state"],
         )
-        rows = (
-            TicketWrite.objects.filter(state__in=TicketWrite.OPEN)
-            .values("kind", "state")
-            .annotate(n=Count("pk"))
-        )
-        for row in rows:
-            family.add_metric([row["kind"], row["state"]], row["n"])
-        return family
+
+
+def _counted_gauge(name, documentation, rows, labels):
+    """A gauge of how many ``rows`` there are, by the ``labels`` columns."""
+    family = GaugeMetricFamily(name, documentation, labels=labels)
+    for row in rows.values(*labels).annotate(n=Count("pk")):
+        family.add_metric([row[label] for label in labels], row["n"])
+    return family

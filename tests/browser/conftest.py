@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.conftest import PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 CHROMIUM_ARGS = [
@@ -38,6 +40,14 @@ new MutationObserver(() => {
   }
 }).observe(document, {childList: true, subtree: true});
 """
+
+
+def sign_in(page, base, user):
+    """Log in on the sign-in page as ``user`` (the tests' one password)."""
+    page.goto(f"{base}/login/")
+    page.get_by_label("Email", exact=True).fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
 
 
 class Browser:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, sign_in
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -16,7 +16,6 @@ if not CHROMIUM.exists():
 from playwright.sync_api import expect  # noqa: E402
 
 from tests.api.helpers import Api  # noqa: E402
-from tests.conftest import PASSWORD  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +28,7 @@ def test_a_token_is_made_shown_once_used_and_revoked(
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     page = browser.page
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email", exact=True).fill(world_a.technician.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, base, world_a.technician)
     page.locator(".who").click()
 
     page.get_by_label("Token name").fill("Reporting script")

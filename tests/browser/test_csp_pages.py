@@ -5,7 +5,7 @@ how every browser test would notice a page breaking the policy."""
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, sign_in
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -16,7 +16,7 @@ if not CHROMIUM.exists():
 from playwright.sync_api import expect  # noqa: E402
 
 from superit.models import Membership  # noqa: E402
-from tests.conftest import PASSWORD, TenantWorld  # noqa: E402
+from tests.conftest import TenantWorld  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -42,10 +42,7 @@ def test_pages_keep_to_the_policy_and_it_refuses_inline_code(
         user=first.technician, tenant=second.tenant, role=Membership.TECHNICIAN
     )
     page = browser.page
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email", exact=True).fill(first.technician.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, base, first.technician)
     expect(page.locator(".who")).to_have_text(first.technician.email)
 
     # Choosing sends the form (static/js/autosubmit.js): a new page loads.

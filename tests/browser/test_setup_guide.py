@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, sign_in
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -23,7 +23,7 @@ from playwright.sync_api import expect  # noqa: E402
 import sync.services  # noqa: E402
 from connectwise.sandbox import Sandbox  # noqa: E402
 from tests.browser.two_factor import set_up_second_factor
-from tests.conftest import PASSWORD, TenantWorld  # noqa: E402
+from tests.conftest import TenantWorld  # noqa: E402
 from tests.processes import celery_worker, unique_queue  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
@@ -160,10 +160,7 @@ def _walk_the_guide(browser, base, world, sb, worker_log, record_property):
     companies_total = company_count + len(list(sb.data.contacts()))
 
     # Step 5: log in as a manager.
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email", exact=True).fill(world.manager.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, base, world.manager)
     set_up_second_factor(page)
     expect(page.locator(".who")).to_have_text(world.manager.email)
 

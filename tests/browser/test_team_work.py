@@ -8,7 +8,7 @@ the writes go through a real Celery worker listening on this test's queue.
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, sign_in
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -23,7 +23,7 @@ from psa import routing  # noqa: E402
 from psa.clients import client_for  # noqa: E402
 from psa.models import Company, StatusMapping, SuperITStatus, Ticket  # noqa: E402
 from superit.models import Team  # noqa: E402
-from tests.conftest import PASSWORD, TenantWorld, sandbox_connection  # noqa: E402
+from tests.conftest import TenantWorld, sandbox_connection  # noqa: E402
 from tests.processes import celery_worker, unique_queue  # noqa: E402
 from tests.sync.helpers import sync_now  # noqa: E402
 
@@ -72,10 +72,7 @@ def _link_companies(world, connection):
 
 def _walk(browser, base, world, ours, theirs):
     page = browser.page
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email", exact=True).fill(world.technician.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, base, world.technician)
     page.get_by_role("link", name="My teams' tickets").click()
     expect(page.get_by_role("heading", name="My teams' tickets")).to_be_visible()
 

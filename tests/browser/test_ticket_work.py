@@ -8,7 +8,7 @@ side is tested in tests/sync/test_writeback.py; this is the wiring.
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, sign_in
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -21,7 +21,7 @@ from playwright.sync_api import expect  # noqa: E402
 from connectwise.sandbox import Sandbox  # noqa: E402
 from psa import mapping  # noqa: E402
 from psa.models import Ticket  # noqa: E402
-from tests.conftest import PASSWORD, TenantWorld, sandbox_connection  # noqa: E402
+from tests.conftest import TenantWorld, sandbox_connection  # noqa: E402
 from tests.sync.helpers import sync_now  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -55,10 +55,7 @@ def test_a_technician_changes_a_status_from_the_ticket_page(
 
 def _walk(browser, base, world, ticket, sb):
     page = browser.page
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email", exact=True).fill(world.technician.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, base, world.technician)
     page.goto(f"{base}/psa/tickets/{ticket.pk}/")
     work = page.locator("#ticket-work-panel")
     expect(work.get_by_role("button", name="Change status")).to_be_visible()

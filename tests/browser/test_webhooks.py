@@ -9,7 +9,7 @@ Celery worker process.
 import httpx
 import pytest
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, sign_in
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -22,7 +22,7 @@ from playwright.sync_api import expect  # noqa: E402
 from connectwise.sandbox import Sandbox  # noqa: E402
 from psa.models import Ticket  # noqa: E402
 from tests.browser.two_factor import set_up_second_factor
-from tests.conftest import PASSWORD, TenantWorld, sandbox_connection  # noqa: E402
+from tests.conftest import TenantWorld, sandbox_connection  # noqa: E402
 from tests.processes import celery_worker, unique_queue  # noqa: E402
 from tests.sync.helpers import sync_now  # noqa: E402
 
@@ -60,10 +60,7 @@ def test_a_ticket_changed_in_connectwise_arrives_by_callback(
 
 def _walk(browser, base, world, connection, sb):
     page = browser.page
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email", exact=True).fill(world.manager.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, base, world.manager)
     set_up_second_factor(page)
     expect(page.locator(".who")).to_have_text(world.manager.email)
 

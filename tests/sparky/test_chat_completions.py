@@ -13,11 +13,10 @@ from psa.models import Ticket
 from sparky import actions, answering
 from sparky.models import Message, Proposal
 from sparky.prompt import SYSTEM_PROMPT
-from superit.models import Membership
 from sync import write_tasks
 from sync.models import TicketWrite
 from tests.conftest import sandbox_connection
-from tests.sparky.world import SparkyDesk
+from tests.sparky.world import membership
 from tests.sync.helpers import sync_now
 
 pytestmark = pytest.mark.django_db
@@ -49,15 +48,6 @@ def ai():
     with respx.mock(assert_all_called=False) as router:
         router.route(host="127.0.0.1").pass_through()
         yield router
-
-
-@pytest.fixture
-def desk(world_a):
-    return SparkyDesk(world_a)
-
-
-def membership(world):
-    return Membership.objects.get(user=world.technician, tenant=world.tenant)
 
 
 def sse(*chunks):

@@ -11,15 +11,9 @@ from sparky.providers.base import AnswerRequest, TextChunk, ToolCall
 from sparky.providers.offline import CANNOT, OfflineProvider
 from superit.models import Membership
 from tests.conftest import sandbox_connection
-from tests.sparky.world import SparkyDesk
 from tests.sync.helpers import sync_now
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(world_a):
-    return SparkyDesk(world_a)
 
 
 def ask(ticket, question, world):

@@ -15,28 +15,13 @@ from connectwise import outbound
 from psa.models import StatusMapping, SuperITStatus
 from sparky import answering
 from sparky.models import Message, Proposal
-from superit.models import AuditEvent, Membership
+from superit.models import AuditEvent
 from sync.models import TicketWrite
-from tests.sparky.world import SparkyDesk
+from tests.sparky.world import membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 URL = "https://ai.example.test/v1/chat/completions"
-
-
-@pytest.fixture
-def desk(world_a, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    return SparkyDesk(world_a)
-
-
-@pytest.fixture
-def tech(world_a):
-    return world_a.technician_client
-
-
-def membership(world):
-    return Membership.objects.get(user=world.technician, tenant=world.tenant)
 
 
 def proposal_for(desk, world, question):

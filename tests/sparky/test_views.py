@@ -11,27 +11,29 @@ from sparky import answering
 from sparky.models import Conversation, Message, Proposal
 from sparky.tasks import produce_answer
 from sync.models import TicketWrite
-from tests.sparky.world import SparkyDesk
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def desk(world_a, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    return SparkyDesk(world_a)
-
-
-@pytest.fixture
-def tech(world_a):
-    return world_a.technician_client
 
 
 def ask(client, ticket, question, capture):
     url = reverse("sparky:ask", args=[ticket.pk])
     with capture(execute=True):
         return client.post(url, {"question": question}, **HTMX)
+
+
+def producing(desk, world, **fields):
+    """An answer the technician's task is still producing."""
+    conversation = Conversation.objects.create(
+        tenant=world.tenant, ticket=desk.printer, user=world.technician
+    )
+    return Message.objects.create(
+        tenant=world.tenant,
+        conversation=conversation,
+        role=Message.ASSISTANT,
+        state=Message.PRODUCING,
+        **fields,
+    )
 
 
 def test_the_ticket_page_loads_the_panel(desk, tech):
@@ -62,20 +64,11 @@ def test_a_question_is_answered_and_shows_its_provider_and_context(
 
 
 def test_an_answer_being_produced_polls_itself_until_done(desk, world_a, tech):
-    conversation = Conversation.objects.create(
-        tenant=world_a.tenant, ticket=desk.printer, user=world_a.technician
-    )
-    message = Message.objects.create(
-        tenant=world_a.tenant,
-        conversation=conversation,
-        role=Message.ASSISTANT,
-        state=Message.PRODUCING,
-        text="So far",
-    )
+    message = producing(desk, world_a, text="So far")
     url = reverse("sparky:message", args=[message.pk])
 
-    producing = tech.get(url, **HTMX).content.decode()
-    assert f'hx-get="{url}"' in producing and "So far" in producing
+    growing = tech.get(url, **HTMX).content.decode()
+    assert f'hx-get="{url}"' in growing and "So far" in growing
 
     Message.objects.filter(pk=message.pk).update(state=Message.DONE, text="All of it")
     done = tech.get(url, **HTMX).content.decode()
@@ -83,15 +76,7 @@ def test_an_answer_being_produced_polls_itself_until_done(desk, world_a, tech):
 
 
 def test_an_answer_whose_task_was_lost_says_so(desk, world_a, tech, settings):
-    conversation = Conversation.objects.create(
-        tenant=world_a.tenant, ticket=desk.printer, user=world_a.technician
-    )
-    message = Message.objects.create(
-        tenant=world_a.tenant,
-        conversation=conversation,
-        role=Message.ASSISTANT,
-        state=Message.PRODUCING,
-    )
+    message = producing(desk, world_a)
     long_ago = timezone.now() - timedelta(seconds=settings.SPARKY_TIMEOUT * 3 + 61)
     Message.objects.filter(pk=message.pk).update(created_at=long_ago)
 

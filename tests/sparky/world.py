@@ -15,6 +15,7 @@ from psa.models import (
     TicketNote,
     TimeEntry,
 )
+from superit.models import Membership
 from tests.psa.ticket_world import BASE, Desk
 
 
@@ -130,3 +131,8 @@ class SparkyDesk(Desk):
 
     def hands_off(self, status):
         StatusMapping.objects.filter(board_status=status).update(hands_off=True)
+
+
+def membership(world):
+    """The technician's membership of ``world``'s tenant."""
+    return Membership.objects.get(user=world.technician, tenant=world.tenant)
