@@ -150,13 +150,14 @@ def _not_mapped(board, label, chosen):
     )
 
 
-def is_hands_off(board_status):
-    """Whether no assistant may write this status."""
-    if board_status is None:
-        return False
-    return StatusMapping.objects.filter(
-        board_status_id=board_status.pk, hands_off=True
-    ).exists()
+def hands_off_status_ids(connection_id) -> set[int]:
+    """The connection's board statuses no assistant may write, nor propose
+    anything on a ticket in."""
+    return set(
+        StatusMapping.objects.filter(
+            connection_id=connection_id, hands_off=True
+        ).values_list("board_status_id", flat=True)
+    )
 
 
 def cw_values(connection, field):

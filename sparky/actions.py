@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from psa import mapping
-from psa.models import StatusMapping, SuperITStatus, Ticket
+from psa.models import SuperITStatus, Ticket
 from sparky.models import Proposal
 from superit.params import clean_lines
 from sync.asks import ask
@@ -83,7 +83,7 @@ def write_policy(ticket) -> WritePolicy:
             f"The ticket was merged into #{ticket.cw_merged_into_id}: "
             "work goes on there.",
         )
-    hands_off = _hands_off_ids(ticket)
+    hands_off = mapping.hands_off_status_ids(ticket.connection_id)
     if ticket.status_id in hands_off:
         return WritePolicy(
             False,
@@ -102,14 +102,6 @@ def write_policy(ticket) -> WritePolicy:
         if not isinstance(written, mapping.NotMapped) and written.pk in proposable
     }
     return WritePolicy(True, statuses=statuses, superit_targets=targets)
-
-
-def _hands_off_ids(ticket) -> set[int]:
-    return set(
-        StatusMapping.objects.filter(
-            connection_id=ticket.connection_id, hands_off=True
-        ).values_list("board_status_id", flat=True)
-    )
 
 
 def tool_schemas(policy) -> list[dict]:

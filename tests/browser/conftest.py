@@ -42,6 +42,16 @@ new MutationObserver(() => {
 """
 
 
+@pytest.fixture
+def base(live_server, settings):
+    """The live server's address as Chromium reaches it (127.0.0.1: the
+    browser resolves no names), with cookies it may keep over plain http."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    return live_server.url.replace("localhost", "127.0.0.1")
+
+
 def sign_in(page, base, user):
     """Log in on the sign-in page as ``user`` (the tests' one password)."""
     page.goto(f"{base}/login/")

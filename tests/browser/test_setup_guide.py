@@ -111,14 +111,9 @@ def _check_progress(texts, total):
 
 
 def test_setup_guide_from_login_to_synced_tickets(
-    live_server, settings, monkeypatch, tmp_path, browser, record_property
+    base, settings, monkeypatch, tmp_path, browser, record_property
 ):
     world = TenantWorld("Setup Guide MSP")
-    base = live_server.url.replace("localhost", "127.0.0.1")
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    # live_server speaks plain http, so cookies must not be Secure-only.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
     # Small pages, so each sync takes several steps (child_env passes this on
     # to the worker).
     settings.CONNECTWISE_PAGE_SIZE = 50

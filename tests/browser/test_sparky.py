@@ -27,11 +27,7 @@ from tests.sync.helpers import sync_now  # noqa: E402
 pytestmark = pytest.mark.browser
 
 
-def test_a_technician_accepts_sparkys_status_change(live_server, settings, browser):
-    base = live_server.url.replace("localhost", "127.0.0.1")
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
+def test_a_technician_accepts_sparkys_status_change(base, settings, browser):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     world = TenantWorld("Sparky MSP")
     with Sandbox(companies=5, contacts=20, tickets=60, seed=4) as sb:

@@ -34,12 +34,8 @@ TIME_NOTES = "On site: toner and test print."
 
 
 def test_a_technician_works_a_ticket_from_the_team_view(
-    live_server, settings, tmp_path, browser
+    base, settings, tmp_path, browser
 ):
-    base = live_server.url.replace("localhost", "127.0.0.1")
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
     settings.SUPERIT_WRITE_QUEUE = unique_queue()
     world = TenantWorld("Team Work MSP")
     worker_log = tmp_path / "worker.log"

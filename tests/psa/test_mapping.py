@@ -308,16 +308,17 @@ def test_status_choices_are_the_boards_active_statuses_in_order(world_a):
     assert list(mapping.status_choices(_ticket(connection, 2))) == []
 
 
-def test_is_hands_off_reads_the_mapping(world_a):
+def test_hands_off_statuses_are_read_from_the_mapping(world_a):
     connection = world_a.connection()
     board = _board(connection, 1)
     closed = _status(board, 11, "Closed")
     _map(closed, S.CLOSED, hands_off=True)
     _map(_status(board, 12, "New"), S.NEW)
-    assert mapping.is_hands_off(closed)
-    assert not mapping.is_hands_off(BoardStatus.objects.get(name="New"))
-    assert not mapping.is_hands_off(_status(board, 13, "Odd"))
-    assert not mapping.is_hands_off(None)
+    odd = _status(board, 13, "Odd")
+    hands_off = mapping.hands_off_status_ids(connection.pk)
+    assert closed.pk in hands_off
+    assert BoardStatus.objects.get(name="New").pk not in hands_off
+    assert odd.pk not in hands_off
 
 
 # -- the status to write
