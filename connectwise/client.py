@@ -28,6 +28,7 @@ from .errors import (
 )
 from .models import CompanyInfo, SystemInfo
 from .paging import Page, has_next_page
+from .records import record_id, split_records
 from .responses import decode, error_for_response, expect_dict, expect_rows
 from .retry import RetryPolicy
 from .signatures import key_url_is_ours
@@ -131,6 +132,7 @@ class ConnectWiseClient:
         page_size=MAX_PAGE_SIZE,
         fields=None,
         extra=None,
+        split=False,
     ) -> Page:
         """One page; ``extra`` adds the query parameters a path picks its
         records by, e.g. /system/documents' recordType and recordId."""
@@ -143,16 +145,26 @@ class ConnectWiseClient:
         if fields:
             params["fields"] = _fields(fields)
 
-        return self._api("GET", path, read=_read_page, params=params)
+        read = _read_split_page if split else _read_page
+        return self._api("GET", path, read=read, params=params)
 
     def iter_keyset(
-        self, path, *, conditions=None, after_id=0, page_size=MAX_PAGE_SIZE, fields=None
-    ) -> Iterator[list[dict]]:
+        self,
+        path,
+        *,
+        conditions=None,
+        after_id=0,
+        page_size=MAX_PAGE_SIZE,
+        fields=None,
+        split=False,
+    ) -> Iterator[list]:
         """Page by `id > last id`, so rows changing mid-sync never shift.
 
         A page is yielded only once get_page has read it whole, retries
         included, and `after` moves only past a yielded page: a page that
         failed is asked for again or raised, never skipped or repeated.
+        With ``split`` a page is each record's JSON text (records.py),
+        left for the caller to decode.
         """
         size = _clamp(page_size)
         if fields:
@@ -166,11 +178,13 @@ class ConnectWiseClient:
                 order_by="id asc",
                 page_size=size,
                 fields=fields,
+                split=split,
             )
             if not page.items:
                 return
 
-            after = _last_id(page.items, after)
+            last = page.items[-1]
+            after = _after(record_id(last) if split else last.get("id"), after)
             yield page.items
             if len(page.items) < size or page.has_next is False:
                 return
@@ -339,9 +353,16 @@ def _with_id(fields) -> str:
     return ",".join(names if "id" in names else ["id", *names])
 
 
-def _last_id(items: list[dict], after) -> int:
+def _read_split_page(response: httpx.Response) -> Page:
+    records = split_records(response.content) if response.content else None
+    if records is None:
+        # Not a list: an error body, or a shape the full read refuses.
+        return _read_page(response)
+    return Page(items=records, has_next=has_next_page(response.headers.get("link")))
+
+
+def _after(last, after) -> int:
     """Refuse a page that would not move forward, so iteration always ends."""
-    last = items[-1].get("id")
     if not isinstance(last, int) or isinstance(last, bool) or last <= after:
         raise BadResponse(detail="A keyset page did not end with a higher id.")
     return last

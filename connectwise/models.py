@@ -6,6 +6,7 @@ dict lookups per row; the whole payload is kept in `raw` without copying.
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from .errors import BadResponse
 
@@ -92,6 +93,20 @@ class SystemInfo:
 
 @dataclass(frozen=True, slots=True)
 class Company:
+    # The top-level names from_payload reads (records.FieldReader).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "identifier",
+        "name",
+        "status",
+        "types",
+        "phoneNumber",
+        "website",
+        "city",
+        "state",
+        "deletedFlag",
+        "_info",
+    )
     id: int
     identifier: str
     name: str
@@ -159,6 +174,17 @@ def _pick(items: tuple, kind: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
+    # The top-level names from_payload reads (records.FieldReader).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "firstName",
+        "lastName",
+        "company",
+        "title",
+        "inactiveFlag",
+        "communicationItems",
+        "_info",
+    )
     id: int
     first_name: str
     last_name: str
@@ -200,6 +226,14 @@ class Contact:
 
 @dataclass(frozen=True, slots=True)
 class Board:
+    # The top-level names from_payload reads (records.FieldReader).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "inactiveFlag",
+        "projectFlag",
+        "_info",
+    )
     id: int
     name: str
     inactive: bool
@@ -254,6 +288,18 @@ class BoardStatus:
 
 @dataclass(frozen=True, slots=True)
 class Member:
+    # The top-level names from_payload reads (records.FieldReader).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "identifier",
+        "firstName",
+        "lastName",
+        "officeEmail",
+        "primaryEmail",
+        "defaultEmail",
+        "inactiveFlag",
+        "_info",
+    )
     id: int
     identifier: str
     first_name: str
@@ -287,6 +333,16 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Priority:
+    # The top-level names from_payload reads (records.FieldReader).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "sort",
+        "sortOrder",
+        "level",
+        "color",
+        "_info",
+    )
     id: int
     name: str
     sort: int | None
@@ -312,6 +368,30 @@ class Priority:
 
 @dataclass(frozen=True, slots=True)
 class Ticket:
+    # The top-level names from_payload reads (records.FieldReader).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "summary",
+        "recordType",
+        "board",
+        "status",
+        "company",
+        "contact",
+        "contactName",
+        "priority",
+        "owner",
+        "resources",
+        "closedFlag",
+        "team",
+        "type",
+        "severity",
+        "impact",
+        "dateEntered",
+        "closedDate",
+        "parentTicketId",
+        "mergedParentTicket",
+        "_info",
+    )
     id: int
     summary: str
     record_type: str
@@ -392,6 +472,21 @@ def _id(value):
 
 @dataclass(frozen=True, slots=True)
 class Configuration:
+    # The top-level names from_payload reads (records.FieldReader).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "type",
+        "status",
+        "company",
+        "contact",
+        "serialNumber",
+        "modelNumber",
+        "tagNumber",
+        "ipAddress",
+        "activeFlag",
+        "_info",
+    )
     id: int
     name: str
     type_name: str
@@ -497,6 +592,21 @@ class TicketNote:
 
 @dataclass(frozen=True, slots=True)
 class TimeEntry:
+    # The top-level names from_payload reads (records.FieldReader).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "company",
+        "chargeToId",
+        "chargeToType",
+        "member",
+        "workType",
+        "timeStart",
+        "timeEnd",
+        "actualHours",
+        "billableOption",
+        "notes",
+        "_info",
+    )
     id: int
     company_id: int | None
     charge_to_id: int | None

@@ -7,8 +7,10 @@ loaded once per stage.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from connectwise import models as cw
+from connectwise.records import FieldReader
 from psa.models import (
     Board,
     BoardStatus,
@@ -355,3 +357,15 @@ ENTITIES = [
     NOTES,
 ]
 BY_NAME = {e.name: e for e in ENTITIES}
+
+
+def field_reader(entity):
+    """What decodes a record of ``entity`` into only the fields it maps, or
+    None where its model lists none (then records are parsed whole)."""
+    return _field_reader(entity.name)
+
+
+@cache
+def _field_reader(name):
+    keys = getattr(BY_NAME[name].parse.__self__, "KEYS", None)
+    return FieldReader(keys) if keys else None

@@ -16,6 +16,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import DateTimeField, JSONField
 from django.utils import timezone
 
+from connectwise.records import PayloadText
+
 
 @dataclass
 class PageCounts:
@@ -213,6 +215,8 @@ class Table:
 
 
 def _dump_json(value):
+    if isinstance(value, PayloadText):
+        return value  # a record's JSON as it came
     return orjson.dumps(value).decode()
 
 

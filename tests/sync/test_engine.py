@@ -1,5 +1,7 @@
 """The sync engine against the sandbox, run in this process."""
 
+import msgspec
+import orjson
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -167,7 +169,10 @@ def test_a_record_that_cannot_be_parsed_is_logged_and_skipped(
     def broken_first_row(self, path, **kwargs):
         for page in real(self, path, **kwargs):
             if path == "company/companies":
-                page = [{**page[0], "id": str(page[0]["id"])}, *page[1:]]
+                # The sync reads each record's text (records.py).
+                first = orjson.loads(bytes(page[0]))
+                first = msgspec.Raw(orjson.dumps({**first, "id": str(first["id"])}))
+                page = [first, *page[1:]]
             yield page
 
     monkeypatch.setattr(ConnectWiseClient, "iter_keyset", broken_first_row)
