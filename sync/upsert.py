@@ -183,7 +183,9 @@ class Table:
 
     def _copy(self, names, records, table):
         quoted = ", ".join(f'"{n}"' for n in names)
-        with connection.cursor() as cursor:
+        # COPY runs on psycopg's own cursor: its errors are made Django's,
+        # so a refused row is caught like any other (_write).
+        with connection.wrap_database_errors, connection.cursor() as cursor:
             # A page lost to a database crash is read again: its checkpoint
             # is in the same transaction, so the commit need not wait for
             # the disk.
