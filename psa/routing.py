@@ -45,7 +45,7 @@ def route_arrivals(connection, cw_ids, all_new=False):
     if not cw_ids:
         return
     arrived = Ticket.objects.filter(
-        connection=connection, cw_id__in=list(cw_ids)
+        connection=connection, cw_id__among=list(cw_ids)
     ).exclude(routing=MANUAL)
     counts = {"routed": 0, "waiting": 0}
     # A first sync usually meets no link at all: one statement then.

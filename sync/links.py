@@ -38,5 +38,5 @@ def copy_names(connection, entity, cw_ids):
     for model, fk, their_field, our_field in entity.copied_names:
         source = entity.model.objects.filter(pk=OuterRef(fk)).values(our_field)
         model.objects.filter(
-            connection=connection, **{f"{fk}__cw_id__in": cw_ids}
+            connection=connection, **{f"{fk}__cw_id__among": cw_ids}
         ).update(**{their_field: Subquery(source[:1])})

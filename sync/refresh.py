@@ -63,7 +63,7 @@ def _refresh(client, connection, entity, cw_ids):
         _mark_deleted(connection, entity, gone)
     stored = dict(
         entity.model.objects.filter(
-            connection=connection, cw_id__in=list(objs)
+            connection=connection, cw_id__among=list(objs)
         ).values_list("cw_id", "cw_updated_at")
     )
     for cw_id, obj in list(objs.items()):
@@ -98,7 +98,7 @@ def _parsed(entity, items, cw_ids):
 
 def _mark_deleted(connection, entity, cw_ids):
     marked = entity.model.objects.filter(
-        connection=connection, cw_id__in=cw_ids, deleted_at__isnull=True
+        connection=connection, cw_id__among=cw_ids, deleted_at__isnull=True
     ).update(deleted_at=timezone.now())
     log.info(
         "records gone from connectwise",
