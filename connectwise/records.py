@@ -10,6 +10,7 @@ top-level fields its model reads; its text is stored as the payload as it
 came.
 """
 
+import json
 from typing import Any
 
 import msgspec
@@ -46,8 +47,12 @@ def split_records(content: bytes) -> list[msgspec.Raw] | None:
 
 
 def record_id(record: msgspec.Raw):
-    """The ``id`` of one record's text, whatever its type."""
-    return _ID_ONLY.decode(record).id
+    """The ``id`` of one record's text, whatever its type (None for a
+    number no float holds)."""
+    try:
+        return _ID_ONLY.decode(record).id
+    except msgspec.ValidationError:
+        return None
 
 
 class FieldReader:
@@ -66,7 +71,13 @@ class FieldReader:
         self._decoder = msgspec.json.Decoder(struct)
 
     def read(self, record: msgspec.Raw) -> dict:
-        values = msgspec.structs.astuple(self._decoder.decode(record))
+        try:
+            values = msgspec.structs.astuple(self._decoder.decode(record))
+        except msgspec.ValidationError:
+            # A number no float holds (1e400): the standard parser reads it
+            # as infinity, as it would the whole record.
+            whole = json.loads(bytes(record))
+            return {key: whole[key] for key in self.keys if key in whole}
         return {
             key: value
             for key, value in zip(self.keys, values, strict=True)

@@ -1,5 +1,7 @@
 """The column that keeps a ConnectWise payload as it was sent."""
 
+import json
+
 import orjson
 from django.db import models
 
@@ -31,4 +33,12 @@ class PayloadField(models.JSONField):
     def from_db_value(self, value, expression, connection):
         if connection.vendor != "postgresql":
             return super().from_db_value(value, expression, connection)
-        return None if value is None else orjson.loads(value)
+        if value is None:
+            return None
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            # Numbers orjson will not hold (1e400, integers past 64 bits)
+            # are still JSON ConnectWise may send: the standard parser
+            # reads them.
+            return json.loads(value)

@@ -11,16 +11,21 @@ from django.db.models import BigIntegerField
 from django.db.models.lookups import In
 
 
+_BIGINT = (-(2**63), 2**63 - 1)
+
+
 @BigIntegerField.register_lookup
 class Among(In):
     lookup_name = "among"
 
     def get_prep_lookup(self):
-        # Only whole numbers can match a ConnectWise id.
+        # Only whole numbers a bigint holds can match a ConnectWise id.
         self.rhs = [
             value
             for value in self.rhs
-            if isinstance(value, int) and not isinstance(value, bool)
+            if isinstance(value, int)
+            and not isinstance(value, bool)
+            and _BIGINT[0] <= value <= _BIGINT[1]
         ]
         return super().get_prep_lookup()
 

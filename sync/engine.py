@@ -11,8 +11,8 @@ import gc
 import logging
 import time
 from collections import deque
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
@@ -30,9 +30,9 @@ from psa.clients import client_for
 from psa.key_health import keys_refused, mark_keys_failing
 from psa.models import Board, Company, Connection, Ticket
 from sync import leases, links, reconcile, tallies
-from sync.models import SyncLogEntry, SyncRun, SyncState
 from sync.children import ChildReader
 from sync.entities import NOTES, TICKETS, field_reader
+from sync.models import SyncLogEntry, SyncRun, SyncState
 from sync.plans import FULL, IDS, PLANS, SINCE
 from sync.upsert import upsert_page
 
@@ -224,7 +224,6 @@ class SyncEngine:
                 batch = []
         if batch:
             self._store_page(stage, maps, batch)
-
 
     def _client_reads(self, path):
         return [
@@ -577,7 +576,7 @@ def _parse(entity, maps, items, texts=None):
         try:
             obj = entity.parse(item)
             values = entity.to_fields(obj, maps)
-        except (BadResponse, TypeError, ValueError) as error:
+        except (BadResponse, TypeError, ValueError, OverflowError) as error:
             problems.append((item, getattr(error, "detail", None) or error))
             continue
         values["cw_updated_at"] = obj.updated_at

@@ -136,6 +136,7 @@ class Table:
             f.column for f in fields if isinstance(f, DateTimeField)
         }
         self._fields = {f.column: f for f in fields}
+        self._types = {}
 
     @classmethod
     @cache
@@ -187,13 +188,36 @@ class Table:
             return _decimal
         return None  # psycopg takes the value as it is
 
-    @cache
     def copy_types(self, names):
         """The PostgreSQL type of each column, which binary COPY sends."""
-        return [
-            _TYPE_PARAMETERS.sub("", self._fields[name].db_type(connection))
-            for name in names
+        return [self._copy_type(name) for name in names]
+
+    def _integers_fit(self, names):
+        """A check that a row's integers are whole numbers their columns
+        hold. Binary COPY would not refuse them: it wraps an integer column's
+        overflow around and takes True for 1, where a statement refuses both
+        (and the row is then refused by itself, with PostgreSQL's reason)."""
+        checked = [
+            (at, name, bound)
+            for at, name in enumerate(names)
+            if (bound := _INTEGER_BOUNDS.get(self._copy_type(name)))
         ]
+
+        def fits(record):
+            for at, name, bound in checked:
+                value = record[at]
+                if value is not None and (
+                    type(value) is not int or not -bound <= value < bound
+                ):
+                    raise DataError(f"{name} = {value!r} does not fit its column.")
+
+        return fits
+
+    def _copy_type(self, name):
+        if name not in self._types:
+            db_type = self._fields[name].db_type(connection)
+            self._types[name] = _TYPE_PARAMETERS.sub("", db_type)
+        return self._types[name]
 
     def upsert(self, columns, records, only_new=False):
         names = [column for _, column in columns]
@@ -237,14 +261,18 @@ class Table:
             with cursor.cursor.copy(
                 f'COPY "{table}" ({quoted}) FROM STDIN (FORMAT BINARY)'
             ) as copy:
-                copy.set_types(self.copy_types(tuple(names)))
+                copy.set_types(self.copy_types(names))
+                fits = self._integers_fit(names)
                 try:
                     for record in records:
+                        fits(record)
                         copy.write_row(record)
                 except (TypeError, ValueError, OverflowError) as error:
                     # A value of a type its column's binary form cannot
                     # take: the page goes row by row, as for a refusal.
-                    raise DataError(f"A value does not fit its column: {error}")
+                    raise DataError(
+                        f"A value does not fit its column: {error}"
+                    ) from error
 
     def _copy_and_merge(self, names, records):
         quoted = ", ".join(f'"{n}"' for n in names)
@@ -269,6 +297,8 @@ class Table:
 
 
 _TYPE_PARAMETERS = re.compile(r"\(.*\)")
+# Integer columns: the values each holds lie in [-bound, bound).
+_INTEGER_BOUNDS = {"smallint": 2**15, "integer": 2**31, "bigint": 2**63}
 
 
 def _jsonb(value):

@@ -1,11 +1,14 @@
 import base64
+import gc
 import logging
 import re
 import threading
 import time
+import weakref
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+import msgspec
 import orjson
 import pytest
 
@@ -20,6 +23,7 @@ from .cwfakes import (
     COMPANY_INFO_URL,
     PRIVATE_KEY,
     PUBLIC_KEY,
+    SITE,
     make_client,
     make_router,
     public_names,
@@ -1065,3 +1069,110 @@ def test_re_discovery_works_with_retries_on(router):
         assert cw.system_info().version == "v2025.1.112233"
 
     assert info.call_count == 1 and route.call_count == 2
+
+
+# Split pages: each record's text (connectwise/records.py)
+
+
+def test_split_pages_carry_each_record_text_and_page_on(router, client):
+    router.get(f"{API}/service/tickets").mock(
+        side_effect=[
+            httpx.Response(200, content=b'[{"id": 3, "a": 1}, {"id": 8}]'),
+            httpx.Response(200, content=b"[]"),
+        ]
+    )
+
+    pages = list(client.iter_keyset("service/tickets", page_size=2, split=True))
+
+    assert [[bytes(r) for r in page] for page in pages] == [
+        [b'{"id": 3, "a": 1}', b'{"id": 8}']
+    ]
+    assert all(isinstance(r, msgspec.Raw) for r in pages[0])
+    sent = [call.request.url.params["conditions"] for call in router.calls[1:]]
+    assert sent == ["id > 0", "id > 8"]
+
+
+@pytest.mark.parametrize("last", [b'{"id": 2}', b'{"id": "9"}', b'{"name": "x"}'])
+def test_a_split_page_that_does_not_advance_is_refused(router, client, last):
+    router.get(f"{API}/service/tickets").respond(
+        200, content=b'[{"id": 4}, ' + last + b"]"
+    )
+
+    with pytest.raises(errors.BadResponse):
+        list(client.iter_keyset("service/tickets", after_id=3, page_size=2, split=True))
+
+
+def test_an_error_body_on_a_split_read_is_the_error_it_names(router, client):
+    router.get(f"{API}/service/tickets").respond(
+        200, json={"code": "Unauthorized", "message": "UserNotAuthenticated"}
+    )
+
+    with pytest.raises(errors.AuthenticationFailed):
+        client.get_page("service/tickets", split=True)
+
+
+def test_a_malformed_split_page_is_retried_then_read(router, client):
+    client.retry = RetryPolicy(attempts=3, base_delay=0, max_delay=0)
+    route = router.get(f"{API}/service/tickets").mock(
+        side_effect=[
+            httpx.Response(200, content=b'[{"id": 1},'),
+            httpx.Response(200, content=b'[{"id": 1}]'),
+        ]
+    )
+
+    page = client.get_page("service/tickets", split=True)
+
+    assert [bytes(r) for r in page.items] == [b'{"id": 1}'] and route.call_count == 2
+
+
+def _outbound_client(handler):
+    http = outbound.build_http_client(
+        allowed_hosts=(), timeout=5, transport=httpx.MockTransport(handler)
+    )
+    return ConnectWiseClient(
+        SITE, "superitdemo", PUBLIC_KEY, PRIVATE_KEY, client_id=CLIENT_ID, http=http
+    )
+
+
+def test_outbound_clients_keep_no_cookies(router):
+    route_company_info(router)
+    router.get(f"{API}/service/tickets").respond(
+        200, json=[], headers={"Set-Cookie": "session=abc; Path=/"}
+    )
+    route = router.get(f"{API}/service/boards").respond(200, json=[])
+
+    with _outbound_client(router.handler) as client:
+        client.get_page("service/tickets")
+        client.get_page("service/boards")
+
+    assert "cookie" not in route.calls.last.request.headers
+    with pytest.raises(ValueError):
+        outbound.build_http_client(allowed_hosts=(), timeout=1).cookies = {"a": "b"}
+
+
+def test_a_read_page_body_is_freed_without_the_cycle_collector():
+    info = httpx.Response(200, json=sample("company_info.json"))
+
+    def answer(request):
+        if "companyinfo" in request.url.path:
+            return info
+        return httpx.Response(200, content=b'[{"id": 1}]')
+
+    seen = []
+    with _outbound_client(answer) as client:
+        real = client._http.request
+
+        def keep(*args, **kwargs):
+            response = real(*args, **kwargs)
+            seen.append(weakref.ref(response))
+            return response
+
+        client._http.request = keep
+        gc.collect()
+        gc.disable()
+        try:
+            client.get_page("service/tickets", split=True)
+            # Gone on the last reference, not left for the collector.
+            assert len(seen) == 2 and seen[-1]() is None
+        finally:
+            gc.enable()

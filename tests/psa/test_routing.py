@@ -322,3 +322,24 @@ def test_deleting_a_team_unroutes_its_tickets_and_removes_its_links(world_a):
     assert set(Ticket.objects.values_list("routed_team", "routing")) == {
         (None, Ticket.NOT_ROUTED)
     }
+
+
+def test_arrivals_all_new_skip_the_stale_route_check(
+    world_a, django_assert_num_queries
+):
+    connection, companies = _rows(world_a, 6)
+    CompanyTeamLink.objects.create(
+        tenant=world_a.tenant,
+        connection=connection,
+        company=companies[0],
+        team=world_a.team,
+    )
+    # Just created, so nothing can hold a stale route: the link is looked
+    # for, the claimed tickets routed, no more.
+    with django_assert_num_queries(3):
+        routing.route_arrivals(connection, list(range(6)), all_new=True)
+    assert set(Ticket.objects.values_list("company", "routing")) == {
+        (companies[0].pk, Ticket.LINKED),
+        (companies[1].pk, Ticket.NOT_ROUTED),
+        (companies[2].pk, Ticket.NOT_ROUTED),
+    }

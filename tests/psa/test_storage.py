@@ -34,13 +34,28 @@ def test_a_payload_comes_back_exactly_as_stored(world_a):
 
 
 @pytest.mark.skipif(db.vendor != "postgresql", reason="PostgreSQL column types")
-def test_payloads_are_json_text_on_postgresql():
+def test_payloads_are_plain_text_on_postgresql():
     with db.cursor() as cursor:
         cursor.execute(
             "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
             "WHERE attrelid = 'psa_ticket'::regclass AND attname = 'raw'"
         )
-        assert cursor.fetchone()[0] == "json"
+        assert cursor.fetchone()[0] == "text"
+
+
+def test_a_payload_with_numbers_beyond_a_float_reads_back(world_a):
+    """Stored as ConnectWise sent it; orjson refuses 1e400, the reader
+    falls back to the standard parser rather than fail the ticket's page."""
+    connection = world_a.connection()
+    ticket = _row(Ticket, world_a, connection, 3, summary="x")
+    text = '{"id": 3, "customFields": [{"id": 1, "value": 1e400}], "n": 123456789012345678901234}'
+    with db.cursor() as cursor:
+        cursor.execute(
+            "UPDATE psa_ticket SET raw = %s WHERE id = %s", [text, ticket.pk]
+        )
+    raw = Ticket.objects.get(pk=ticket.pk).raw
+    assert raw["id"] == 3 and raw["customFields"][0]["value"] == float("inf")
+    assert raw["n"] == 123456789012345678901234
 
 
 def test_deleting_a_company_unlinks_its_tickets(world_a):

@@ -1,5 +1,7 @@
 """Catch-up runs read only what changed since the watermark."""
 
+from collections import Counter
+
 import pytest
 
 from psa.models import Company, Contact, Ticket
@@ -139,3 +141,65 @@ def test_a_renamed_company_is_renamed_on_its_tickets(synced):
     )
     assert names == {'Renamed & Sons "Ltd"'}
     assert Company.objects.get(cw_id=company["id"]).name == 'Renamed & Sons "Ltd"'
+
+
+def test_a_catch_up_reads_the_notes_of_each_ticket_it_writes_once(synced):
+    connection, sb = synced
+    tickets = list(sb.data.tickets())
+    changed = [t["id"] for t in tickets[:30]]
+    for cw_id in changed:
+        sb.data.update_ticket(cw_id, summary=f"Changed {cw_id}")
+    before = Counter(sb.requests_by_path)
+    sb.request_log.clear()
+
+    run = sync_now(connection, "incremental")
+
+    assert run.status == SyncRun.SUCCEEDED, run.error
+    asked = Counter(sb.requests_by_path) - before
+    order = [path for _, path, _ in sb.request_log]
+    first_note = next(i for i, path in enumerate(order) if path.endswith("/notes"))
+    # Asked before the stages after the tickets' began.
+    assert first_note < order.index(
+        next(p for p in order if p.endswith("time/entries"))
+    )
+    notes_asked = {p: n for p, n in asked.items() if p.endswith("/notes")}
+    # Read ahead while the tickets were stored, and never again.
+    assert notes_asked == {f"service/tickets/{cw_id}/notes": 1 for cw_id in changed}
+    for cw_id in changed:
+        stored = set(
+            Ticket.objects.get(cw_id=cw_id).notes.values_list("cw_id", flat=True)
+        )
+        assert stored == {n["id"] for n in sb.data.notes(cw_id)}
+
+
+def test_a_failed_catch_up_leaves_no_reader_behind(synced, monkeypatch):
+    import threading
+
+    from connectwise.errors import ServerError
+    from sync import engine
+
+    connection, sb = synced
+    for ticket in list(sb.data.tickets())[:5]:
+        sb.data.update_ticket(ticket["id"], summary="Changed again")
+
+    def broken(*args, **kwargs):
+        raise ServerError(status=500, detail="time entries are down")
+
+    real = engine.SyncEngine._store_stage
+
+    def fail_on_time(self, stage, after_id):
+        if stage.name == "time_entries":
+            broken()
+        return real(self, stage, after_id)
+
+    monkeypatch.setattr(engine.SyncEngine, "_store_stage", fail_on_time)
+
+    def readers():
+        return {t for t in threading.enumerate() if "ThreadPool" in t.name}
+
+    before = readers()
+
+    run = sync_now(connection, "incremental")
+
+    assert run.status == SyncRun.FAILED
+    assert readers() <= before

@@ -63,15 +63,15 @@ def _same(stored, expected):
 @pytest.mark.parametrize(
     ("entity", "reader"), PAGED, ids=[entity.name for entity, _ in PAGED]
 )
-def test_every_stored_column_is_the_mapping_of_the_record_sent(
-    synced, entity, reader
-):
+def test_every_stored_column_is_the_mapping_of_the_record_sent(synced, entity, reader):
     connection, sandbox = synced
     payloads = {p["id"]: p for p in getattr(sandbox.data, reader)()}
     # The sandbox's 12 companies go by executemany, the rest by COPY.
     assert len(payloads) > SMALL_PAGE or entity is COMPANIES
     maps = _maps(entity, connection)
-    rows = {row.cw_id: row for row in entity.model.objects.filter(connection=connection)}
+    rows = {
+        row.cw_id: row for row in entity.model.objects.filter(connection=connection)
+    }
     assert set(rows) == set(payloads)
 
     differences = []
@@ -95,3 +95,15 @@ def test_a_stored_payload_keeps_the_record_as_sent(synced):
     # Every field, the ones Super IT does not map included.
     assert stored.raw == ticket
     assert orjson.loads(orjson.dumps(stored.raw)) == ticket
+
+
+def test_hours_no_float_holds_refuse_only_their_record():
+    from sync.engine import _parse
+
+    good = {"id": 1, "actualHours": 1.5, "chargeToType": "ServiceTicket"}
+    huge = {"id": 2, "actualHours": 10**400}
+
+    rows, problems = _parse(TIME_ENTRIES, {"ticket": {}}, [good, huge])
+
+    assert list(rows) == [1]
+    assert [item["id"] for item, _ in problems] == [2]
