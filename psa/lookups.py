@@ -10,7 +10,6 @@ parameter, read as an array; elsewhere the lookup is ``__in``.
 from django.db.models import BigIntegerField
 from django.db.models.lookups import In
 
-
 _BIGINT = (-(2**63), 2**63 - 1)
 
 

@@ -48,7 +48,10 @@ def test_a_payload_with_numbers_beyond_a_float_reads_back(world_a):
     falls back to the standard parser rather than fail the ticket's page."""
     connection = world_a.connection()
     ticket = _row(Ticket, world_a, connection, 3, summary="x")
-    text = '{"id": 3, "customFields": [{"id": 1, "value": 1e400}], "n": 123456789012345678901234}'
+    text = (
+        '{"id": 3, "customFields": [{"id": 1, "value": 1e400}],'
+        ' "n": 123456789012345678901234}'
+    )
     with db.cursor() as cursor:
         cursor.execute(
             "UPDATE psa_ticket SET raw = %s WHERE id = %s", [text, ticket.pk]
