@@ -9,17 +9,21 @@ from psa.models import Company
 pytestmark = pytest.mark.django_db
 
 
+def _company(conn, cw_id):
+    return Company.objects.create(
+        tenant=conn.tenant,
+        connection=conn,
+        cw_id=cw_id,
+        name=f"C{cw_id}",
+        synced_at="2026-01-01T00:00:00Z",
+    )
+
+
 def test_among_finds_the_ids_of_one_connection_only(world_a, world_b):
     mine, theirs = world_a.connection(), world_b.connection()
     for conn in (mine, theirs):
         for cw_id in (1, 2, 3):
-            Company.objects.create(
-                tenant=conn.tenant,
-                connection=conn,
-                cw_id=cw_id,
-                name=f"C{cw_id}",
-                synced_at="2026-01-01T00:00:00Z",
-            )
+            _company(conn, cw_id)
 
     found = Company.objects.filter(connection=mine, cw_id__among=[1, 3, 99])
 
@@ -31,13 +35,7 @@ def test_among_finds_the_ids_of_one_connection_only(world_a, world_b):
 
 def test_among_ignores_what_cannot_be_an_id(world_a):
     conn = world_a.connection()
-    Company.objects.create(
-        tenant=conn.tenant,
-        connection=conn,
-        cw_id=7,
-        name="C",
-        synced_at="2026-01-01T00:00:00Z",
-    )
+    _company(conn, 7)
 
     found = Company.objects.filter(cw_id__among=["7", 7.0, True, None, 7])
 
@@ -55,13 +53,7 @@ def test_among_sends_the_ids_as_one_parameter(world_a):
 
 def test_among_ignores_ids_beyond_what_a_bigint_holds(world_a):
     conn = world_a.connection()
-    Company.objects.create(
-        tenant=conn.tenant,
-        connection=conn,
-        cw_id=2**63 - 1,
-        name="C",
-        synced_at="2026-01-01T00:00:00Z",
-    )
+    _company(conn, 2**63 - 1)
 
     found = Company.objects.filter(cw_id__among=[2**63, 2**63 - 1, -(2**64)])
 
