@@ -61,7 +61,7 @@ class SyncEngine:
         # dropped when rows of that model are stored.
         self.maps = {}
         self._stage_names = {stage.name for stage in self.plan}
-        self._children = ChildReader(self._client_reads)
+        self._children = ChildReader(self._read_all)
 
     def execute(self):
         fields = {"run_id": self.run.pk, "connection_id": self.connection.pk}
@@ -225,7 +225,7 @@ class SyncEngine:
         if batch:
             self._store_page(stage, maps, batch)
 
-    def _client_reads(self, path):
+    def _read_all(self, path):
         return [
             row
             for page in self.client.iter_keyset(
