@@ -41,8 +41,6 @@ log = logging.getLogger(__name__)
 # A full read that created this many rows leaves the table analysed.
 ANALYZE_AFTER = 1000
 
-NOTES_STAGE = "notes"
-
 
 class LeaseLost(Exception):
     """Another worker holds the run now; this one stops without a word."""
@@ -60,7 +58,7 @@ class SyncEngine:
         # ConnectWise id -> primary key by model, loaded once a run and
         # dropped when rows of that model are stored.
         self.maps = {}
-        self._stage_names = {stage.name for stage in self.plan}
+        self._reads_notes = any(stage.entity is NOTES for stage in self.plan)
         self._children = ChildReader(self._read_all)
 
     def execute(self):
@@ -387,11 +385,7 @@ class SyncEngine:
         """In a catch-up, start reading the notes of the tickets about to be
         written, so they arrive while the run stores and reads the rest
         (its notes stage reads the notes of the tickets it wrote)."""
-        if (
-            stage.entity is not TICKETS
-            or stage.mode != SINCE
-            or NOTES_STAGE not in self._stage_names
-        ):
+        if stage.entity is not TICKETS or stage.mode != SINCE or not self._reads_notes:
             return
         self._children.read_ahead(NOTES.path.format(ticket=cw_id) for cw_id in changed)
 
@@ -513,13 +507,12 @@ class SyncEngine:
 def _fewer_collections():
     """Run with Python's cycle collector woken less often.
 
-    Parsing a page makes some 40,000 dicts, and by default the collector
-    looks at the youngest objects every 700 new ones and now and then at
-    everything alive (the id maps, the pages in flight): measured, a
-    quarter of a full sync's parsing time. Pages hold no cycles, so they
-    are freed as they go; what was alive before the run is frozen out of
-    the collections, and the collector still runs, a hundred times less
-    often.
+    A page makes thousands of short-lived objects, and by default the
+    collector looks at the youngest every 700 new ones and now and then at
+    everything alive (the id maps, the pages in flight): measured, 1.7 s of
+    a 100,000-ticket sync. Pages hold no cycles, so they are freed as they
+    go; what was alive before the run is frozen out of the collections, and
+    the collector still runs, a hundred times less often.
     """
     threshold = gc.get_threshold()
     gc.freeze()
