@@ -112,7 +112,7 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not bad
 
 
-def _allowed_set(allowed_hosts) -> frozenset[str]:
+def allowed_set(allowed_hosts) -> frozenset[str]:
     return frozenset(h.strip().lower() for h in allowed_hosts or () if h.strip())
 
 
@@ -134,6 +134,16 @@ def check_addresses(host: str, addresses: list[str]) -> None:
             raise OutboundBlocked(detail=f"{host} resolves to a non-public address.")
 
 
+def allowed_addresses(host: str, port: int, allowed: frozenset[str]) -> list[str]:
+    """The addresses a socket to host:port may open, resolved and checked
+    now: all of them when the host is allowed by name, else only public
+    ones (any other refuses the host)."""
+    addresses = resolve(host, port)
+    if not _is_allowed(host, port, (80, 443), allowed):
+        check_addresses(host, addresses)
+    return addresses
+
+
 def _usable(host: str, port: int | None) -> bool:
     if port is not None and not 0 < port < 65536:
         return False
@@ -153,7 +163,7 @@ def check_url(url, allowed_hosts) -> None:
 
     scheme = url.scheme
     default_port = _DEFAULT_PORTS.get(scheme)
-    if _is_allowed(host, url.port, (default_port,), _allowed_set(allowed_hosts)):
+    if _is_allowed(host, url.port, (default_port,), allowed_set(allowed_hosts)):
         return
 
     if scheme != "https":
@@ -174,18 +184,14 @@ class GuardedBackend(httpcore.NetworkBackend):
     """
 
     def __init__(self, allowed_hosts=(), inner=None):
-        self._allowed = _allowed_set(allowed_hosts)
+        self._allowed = allowed_set(allowed_hosts)
         self._inner = inner or httpcore.SyncBackend()
 
     def connect_tcp(
         self, host, port, timeout=None, local_address=None, socket_options=None
     ):
-        addresses = resolve(host, port)
-        if not _is_allowed(host, port, (80, 443), self._allowed):
-            check_addresses(host, addresses)
-
         last_error = None
-        for address in addresses:
+        for address in allowed_addresses(host, port, self._allowed):
             try:
                 return self._inner.connect_tcp(
                     address, port, timeout, local_address, socket_options
@@ -202,7 +208,7 @@ class GuardedBackend(httpcore.NetworkBackend):
 
 
 @functools.cache
-def _ssl_context(verify):
+def ssl_context(verify):
     """One TLS context per process and setting: loading the CA bundle took
     about 16 ms of CPU, and every client built two of them per callback."""
     return httpx.create_ssl_context(verify=verify, trust_env=False)
@@ -210,10 +216,10 @@ def _ssl_context(verify):
 
 class GuardedTransport(httpx.HTTPTransport):
     def __init__(self, allowed_hosts=(), *, verify=True):
-        ssl_context = _ssl_context(verify)
-        super().__init__(verify=ssl_context, trust_env=False, retries=0)
+        context = ssl_context(verify)
+        super().__init__(verify=context, trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context,
+            ssl_context=context,
             max_connections=100,
             max_keepalive_connections=20,
             keepalive_expiry=5.0,

@@ -4,7 +4,6 @@ import logging
 import time
 from email.utils import parsedate_to_datetime
 
-import httpx
 import orjson
 
 from .errors import (
@@ -18,11 +17,12 @@ from .errors import (
     ServerError,
     Throttled,
 )
+from .wire import Reply
 
 logger = logging.getLogger(__name__)
 
 
-def decode(response: httpx.Response):
+def decode(response: Reply):
     if response.status_code == 204 or not response.content:
         return None
     try:
@@ -62,7 +62,7 @@ def _is_auth_error_body(data) -> bool:
     return message in _AUTH_MESSAGES or (code in _AUTH_CODES and "message" in data)
 
 
-def _error_body(response: httpx.Response) -> dict:
+def _error_body(response: Reply) -> dict:
     try:
         data = orjson.loads(response.content) if response.content else None
     except orjson.JSONDecodeError:
@@ -94,7 +94,7 @@ def _seconds_until(value: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def error_for_response(response: httpx.Response) -> ConnectWiseError:
+def error_for_response(response: Reply, path: str) -> ConnectWiseError:
     status = response.status_code
     body = _error_body(response)
     detail = str(body["message"]) if body.get("message") else None
@@ -108,7 +108,7 @@ def error_for_response(response: httpx.Response) -> ConnectWiseError:
             "status": status,
             "code": error.code,
             "cw_code": cw_code,
-            "path": response.request.url.path,
+            "path": path,
         },
     )
     return error

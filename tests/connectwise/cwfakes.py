@@ -7,6 +7,7 @@ import orjson
 import respx
 
 from connectwise.client import ConnectWiseClient
+from connectwise.errors import ConnectionFailed
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "connectwise"
 SITE = "https://na.myconnectwise.net"
@@ -32,11 +33,34 @@ def make_router() -> respx.Router:
     return respx.Router(assert_all_called=False, assert_all_mocked=True)
 
 
+class RouterWire:
+    """The client's wire answered by a respx router (or any handler). A
+    route's httpx network error comes out as the real wire's would: a
+    ConnectionFailed, unsent when no connection was made."""
+
+    def __init__(self, router):
+        handler = getattr(router, "handler", router)
+        self.http = httpx.Client(transport=httpx.MockTransport(handler))
+        self.closed = False
+
+    def send(self, method, url, *, headers, content=None):
+        try:
+            response = self.http.request(method, url, headers=headers, content=content)
+        except httpx.HTTPError as exc:
+            unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+            raise ConnectionFailed(
+                detail=f"The request to {httpx.URL(url).host} failed ({type(exc).__name__}).",
+                sent=False if unsent else None,
+            ) from None
+        return response
+
+    def close(self):
+        self.closed = True
+        self.http.close()
+
+
 def make_client(router, **overrides) -> ConnectWiseClient:
-    options = {
-        "client_id": CLIENT_ID,
-        "http": httpx.Client(transport=httpx.MockTransport(router.handler)),
-    }
+    options = {"client_id": CLIENT_ID, "wire": RouterWire(router)}
     options.update(overrides)
     return ConnectWiseClient(SITE, "superitdemo", PUBLIC_KEY, PRIVATE_KEY, **options)
 
