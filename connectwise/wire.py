@@ -9,28 +9,26 @@ come as strings (parsing one into an httpx URL cost 0.05 ms), and an answer
 is a Reply, which reads like an httpx Response.
 """
 
+import http.client
 import logging
 import threading
+import time
 from urllib.parse import urlsplit
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import (
-    ConnectTimeoutError,
-    NewConnectionError,
-    ReadTimeoutError,
-    SSLError,
-)
 from urllib3.util.connection import create_connection
 
 from . import outbound
-from .errors import ConnectionFailed
+from .errors import ConnectionFailed, ConnectWiseError, OutboundBlocked
 
 logger = logging.getLogger(__name__)
 
 # Connections kept per host: more than a sync's threads ever share.
 _KEPT = 20
+# A connection quiet this long is not used again.
+_IDLE_SECONDS = 5.0
 
 
 class Reply:
@@ -62,8 +60,11 @@ class Wire:
     def send(self, method, url: str, *, headers, content=None) -> "Reply":
         """``url`` has passed the outbound policy (outbound.check_url); the
         addresses its host resolves to are checked again as a socket opens."""
-        parts = urlsplit(url)
-        pool = self._pool(parts.scheme, parts.hostname, parts.port)
+        try:
+            parts = urlsplit(url)
+            pool = self._pool(parts.scheme, parts.hostname, parts.port)
+        except ValueError:
+            raise OutboundBlocked(detail="The address is not a valid URL.") from None
         target = f"{parts.path}?{parts.query}" if parts.query else parts.path
         try:
             reply = pool.urlopen(
@@ -76,9 +77,9 @@ class Wire:
                 assert_same_host=False,
                 preload_content=True,
             )
-        except (NewConnectionError, ConnectTimeoutError, SSLError) as exc:
-            raise _failed(parts.hostname, exc, sent=False) from None
         except urllib3.exceptions.HTTPError as exc:
+            # Connecting raised ConnectionFailed itself (_Guarded.connect):
+            # this broke after the request began to go out.
             raise _failed(parts.hostname, exc, sent=None) from None
         return Reply(reply.status, reply.headers, reply.data)
 
@@ -114,46 +115,77 @@ class Wire:
         raise ConnectionFailed(detail=f"{scheme} addresses are not supported.")
 
 
-def _open(connection, allowed):
-    """A socket to one of the addresses the policy allows for the host,
-    checked now, as the socket opens (the name may resolve differently than
-    when the address was checked before sending)."""
-    host, port = connection._dns_host, connection.port
-    failure = None
-    for address in outbound.allowed_addresses(host, port, allowed):
-        try:
-            return create_connection(
-                (address, port),
-                connection.timeout,
-                source_address=connection.source_address,
-                socket_options=connection.socket_options,
-            )
-        except TimeoutError as exc:
-            failure = ConnectTimeoutError(connection, f"{host} timed out: {exc}")
-        except OSError as exc:
-            failure = NewConnectionError(connection, f"{host} refused: {exc}")
-    raise failure
+class _FinalAnswer(http.client.HTTPResponse):
+    """Reads past informational answers to the final one. http.client skips
+    only 100 Continue; a 103 Early Hints taken for the answer would leave the
+    real one on the kept connection, for the next request to read."""
+
+    def _read_status(self):
+        while True:
+            version, status, reason = super()._read_status()
+            if not 100 <= status < 200 or status == 101:
+                return version, status, reason
+            http.client._read_headers(self.fp)
 
 
-class _GuardedHTTPConnection(HTTPConnection):
+class _Guarded:
+    """What both kinds of connection add to urllib3's: a socket only to an
+    address the policy allows, checked as it opens (the name may resolve
+    otherwise than when the address was checked before sending); a failure
+    to connect told apart from one after sending; no reuse once idle."""
+
+    response_class = _FinalAnswer
+
     def __init__(self, *args, allowed=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self._allowed = allowed
+        self._idle_since = time.monotonic()
 
     def _new_conn(self):
-        return _open(self, self._allowed)
+        failure = None
+        for address in outbound.allowed_addresses(self.host, self.port, self._allowed):
+            try:
+                return create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except OSError as exc:
+                failure = exc
+        raise failure
+
+    def connect(self):
+        try:
+            super().connect()
+        except ConnectWiseError:
+            raise
+        except Exception as exc:
+            # Refused, timed out, or TLS would not shake hands: whatever it
+            # was, nothing of the request had gone out yet.
+            raise _failed(self.host, exc, sent=False) from None
+
+    def getresponse(self, *args, **kwargs):
+        response = super().getresponse(*args, **kwargs)
+        self._idle_since = time.monotonic()
+        return response
+
+    @property
+    def is_connected(self) -> bool:
+        # A peer or a NAT on the way may drop a quiet connection without a
+        # word; then a request on it would wait out the whole read timeout.
+        if time.monotonic() - self._idle_since > _IDLE_SECONDS:
+            return False
+        return super().is_connected
 
 
-class _GuardedHTTPSConnection(HTTPSConnection):
+class _GuardedHTTPConnection(_Guarded, HTTPConnection):
+    pass
+
+
+class _GuardedHTTPSConnection(_Guarded, HTTPSConnection):
     """TLS still checks the certificate and sends SNI for the host name,
     not for the address the socket opened."""
-
-    def __init__(self, *args, allowed=frozenset(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self._allowed = allowed
-
-    def _new_conn(self):
-        return _open(self, self._allowed)
 
 
 class _GuardedHTTPPool(HTTPConnectionPool):
@@ -165,9 +197,7 @@ class _GuardedHTTPSPool(HTTPSConnectionPool):
 
 
 def _failed(host, exc, *, sent) -> ConnectionFailed:
-    timed_out = isinstance(exc, (ReadTimeoutError, ConnectTimeoutError)) and not (
-        isinstance(exc, NewConnectionError)
-    )
+    timed_out = isinstance(exc, (TimeoutError, urllib3.exceptions.TimeoutError))
     what = "timed out" if timed_out else type(exc).__name__
     logger.warning(
         "connectwise request failed",

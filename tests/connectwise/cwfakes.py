@@ -48,8 +48,9 @@ class RouterWire:
             response = self.http.request(method, url, headers=headers, content=content)
         except httpx.HTTPError as exc:
             unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+            host, what = httpx.URL(url).host, type(exc).__name__
             raise ConnectionFailed(
-                detail=f"The request to {httpx.URL(url).host} failed ({type(exc).__name__}).",
+                detail=f"The request to {host} failed ({what}).",
                 sent=False if unsent else None,
             ) from None
         return response

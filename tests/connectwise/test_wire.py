@@ -3,10 +3,12 @@
 import datetime
 import gc
 import gzip
+import os
 import socket
 import ssl
 import struct
 import threading
+import time
 import weakref
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,8 +18,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from connectwise import outbound
+from connectwise import outbound, wire
+from connectwise.client import ConnectWiseClient
 from connectwise.errors import ConnectionFailed, OutboundBlocked
+from connectwise.retry import RetryPolicy
 from connectwise.wire import Wire
 
 BODY = b'[{"id": 1}, {"id": 2}]'
@@ -218,7 +222,8 @@ def _certificate(name):
 
 
 @pytest.fixture
-def tls_server(tmp_path, monkeypatch):
+def tls(tmp_path, monkeypatch):
+    """Wraps a server's socket in TLS for cw-tls.test, which the wire trusts."""
     pem, key_pem = _certificate("cw-tls.test")
     (tmp_path / "cert.pem").write_bytes(pem)
     (tmp_path / "key.pem").write_bytes(key_pem)
@@ -226,7 +231,12 @@ def tls_server(tmp_path, monkeypatch):
     served.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
     trusted = ssl.create_default_context(cadata=pem.decode())
     monkeypatch.setattr(outbound, "ssl_context", lambda verify: trusted)
-    running = _serve(lambda sock: served.wrap_socket(sock, server_side=True))
+    return lambda sock: served.wrap_socket(sock, server_side=True)
+
+
+@pytest.fixture
+def tls_server(tls):
+    running = _serve(tls)
     yield running
     running.shutdown()
     running.server_close()
@@ -244,3 +254,165 @@ def test_tls_checks_the_certificate_for_the_name_not_the_address(tls_server):
 
     assert named.content == BODY
     assert info.value.sent is False
+
+
+# Servers that misbehave on purpose, written byte by byte. Each answers
+# the connections it accepts in ``serve(server, conn)`` and stops by itself.
+
+
+class RawServer:
+    def __init__(self, serve, wrap=None, life=10.0):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(life)
+        self.port = self.sock.getsockname()[1]
+        self.serve, self.wrap = serve, wrap
+        self.requests = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        with self.sock:
+            while True:
+                try:
+                    conn, _ = self.sock.accept()
+                except OSError:
+                    return
+                threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn):
+        conn.settimeout(10)
+        try:
+            if self.wrap is not None:
+                conn = self.wrap(conn)
+            self.serve(self, conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def read_request(self, conn):
+        """The request line of the next request, its body read; None at EOF."""
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return None
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lengths = [
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ]
+        while len(body) < sum(lengths):
+            body += conn.recv(65536)
+        line = head.split(b"\r\n")[0].decode()
+        self.requests.append(line)
+        return line
+
+
+def _reads_then_answers_outside_tls(server, conn):
+    """Takes the whole request (so acts on it), then writes plain bytes
+    under the TLS layer: the client fails reading the answer."""
+    if server.read_request(conn) is None:
+        return
+    with socket.socket(fileno=os.dup(conn.fileno())) as raw:
+        raw.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+    time.sleep(0.2)
+
+
+def test_a_tls_failure_once_the_request_was_read_may_have_been_acted_on(tls):
+    server = RawServer(_reads_then_answers_outside_tls, wrap=tls)
+    url = f"https://cw-tls.test:{server.port}/x"
+    with outbound.use_resolver(lambda host, port: ["127.0.0.1"]):
+        with pytest.raises(ConnectionFailed) as info:
+            Wire([f"cw-tls.test:{server.port}"]).send(
+                "POST", url, headers={}, content=b"{}"
+            )
+        client = ConnectWiseClient(
+            f"https://cw-tls.test:{server.port}",
+            "acme",
+            "p",
+            "s",
+            client_id="11111111-2222-4333-8444-555555555555",
+            codebase="v2025_1",
+            allowed_hosts=[f"cw-tls.test:{server.port}"],
+            retry=RetryPolicy(attempts=3, sleep=lambda seconds: None),
+        )
+        with pytest.raises(ConnectionFailed):
+            client.post("service/tickets/1/notes", {"text": "hello"})
+
+    assert info.value.sent is None
+    # The note was posted once: not again on the word of a broken answer.
+    assert server.requests == [
+        "POST /x HTTP/1.1",
+        "POST /v2025_1/apis/3.0/service/tickets/1/notes HTTP/1.1",
+    ]
+
+
+def _never_shakes_hands(server, conn):
+    time.sleep(2)
+
+
+def test_a_tls_handshake_that_times_out_was_surely_not_sent(tls):
+    server = RawServer(_never_shakes_hands)
+    url = f"https://cw-tls.test:{server.port}/x"
+
+    with outbound.use_resolver(lambda host, port: ["127.0.0.1"]):
+        with pytest.raises(ConnectionFailed) as info:
+            Wire([f"cw-tls.test:{server.port}"], timeout=0.5).send(
+                "PATCH", url, headers={}, content=b"[]"
+            )
+
+    assert info.value.sent is False and "timed out" in info.value.detail
+
+
+def _hints_first(server, conn):
+    for body in (b'{"id": 1}', b'{"id": 2}'):
+        if server.read_request(conn) is None:
+            return
+        conn.sendall(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n")
+        time.sleep(0.05)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+
+
+def test_informational_answers_are_read_past_to_the_final_one():
+    server = RawServer(_hints_first)
+    base = f"http://127.0.0.1:{server.port}"
+    kept = Wire([f"127.0.0.1:{server.port}"])
+
+    first = kept.send("GET", f"{base}/company/companies/1", headers={})
+    second = kept.send("GET", f"{base}/company/companies/2", headers={})
+
+    assert (first.status_code, first.content) == (200, b'{"id": 1}')
+    assert (second.status_code, second.content) == (200, b'{"id": 2}')
+
+
+def _answers_once_then_goes_quiet(server, conn):
+    """A flow a NAT forgot: the first answer, then silence."""
+    if server.read_request(conn) is not None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+        time.sleep(3)
+
+
+def test_a_connection_quiet_too_long_is_not_used_again(monkeypatch):
+    monkeypatch.setattr(wire, "_IDLE_SECONDS", 0.1)
+    server = RawServer(_answers_once_then_goes_quiet)
+    base = f"http://127.0.0.1:{server.port}"
+    kept = Wire([f"127.0.0.1:{server.port}"], timeout=1)
+
+    kept.send("GET", f"{base}/a", headers={})
+    time.sleep(0.3)
+    reply = kept.send("GET", f"{base}/b", headers={})
+
+    assert reply.status_code == 200
+    assert server.requests == ["GET /a HTTP/1.1", "GET /b HTTP/1.1"]
+
+
+@pytest.mark.parametrize("port", ["+8443", "84_43", "\u0668443"])
+def test_a_port_only_the_policy_reads_is_refused_as_an_address(port):
+    url = f"https://cw.test:{port}/x"
+
+    with pytest.raises(OutboundBlocked):
+        Wire(["cw.test:8443"]).send("GET", url, headers={})
