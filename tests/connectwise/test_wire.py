@@ -10,6 +10,7 @@ import struct
 import threading
 import time
 import weakref
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -20,7 +21,7 @@ from cryptography.x509.oid import NameOID
 
 from connectwise import outbound, wire
 from connectwise.client import ConnectWiseClient
-from connectwise.errors import ConnectionFailed, OutboundBlocked
+from connectwise.errors import BadResponse, ConnectionFailed, OutboundBlocked
 from connectwise.retry import RetryPolicy
 from connectwise.wire import Wire
 
@@ -44,6 +45,17 @@ class Answers(BaseHTTPRequestHandler):
     def _gzip(self):
         assert "gzip" in self.headers.get("Accept-Encoding", "")
         self._answer(gzip.compress(BODY), **{"Content-Encoding": "gzip"})
+
+    def _deflate(self):
+        self._answer(zlib.compress(BODY), **{"Content-Encoding": "deflate"})
+
+    def _raw_deflate(self):
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        packed = packer.compress(BODY) + packer.flush()
+        self._answer(packed, **{"Content-Encoding": "Deflate"})
+
+    def _bad_gzip(self):
+        self._answer(gzip.compress(BODY)[:-9], **{"Content-Encoding": "gzip"})
 
     def _reset(self):
         # Close with RST, the request read and no answer sent.
@@ -119,12 +131,20 @@ def test_a_cookie_set_by_the_server_is_never_sent_back(server):
     assert all("Cookie" not in headers for _, headers in server.seen)
 
 
-def test_a_gzipped_reply_is_read_decoded(server):
+@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw_deflate"])
+def test_a_compressed_reply_is_read_decoded(server, path):
     wire, base = _wire(server)
 
-    reply = wire.send("GET", f"{base}/gzip", headers={"Accept-Encoding": "gzip"})
+    reply = wire.send("GET", f"{base}{path}", headers={"Accept-Encoding": "gzip"})
 
     assert reply.content == BODY
+
+
+def test_a_corrupt_compressed_body_is_a_bad_response(server):
+    wire, base = _wire(server)
+
+    with pytest.raises(BadResponse):
+        wire.send("GET", f"{base}/bad_gzip", headers={"Accept-Encoding": "gzip"})
 
 
 def test_a_refused_connection_was_surely_not_sent():
