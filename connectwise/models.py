@@ -37,10 +37,7 @@ def _ref(data: dict, key: str) -> dict:
     return value if isinstance(value, dict) else _EMPTY
 
 
-def last_updated(data) -> datetime | None:
-    """A record's _info.lastUpdated, None when it has none that reads."""
-    if not isinstance(data, dict):
-        return None
+def _updated(data: dict) -> datetime | None:
     return parse_datetime(_ref(data, "_info").get("lastUpdated"))
 
 
@@ -138,7 +135,7 @@ class Company:
             city=_text(data.get("city")),
             state=_text(data.get("state")),
             deleted_flag=bool(data.get("deletedFlag")),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -222,7 +219,7 @@ class Contact:
             communication_items=items,
             email=_pick(items, "email"),
             phone=_pick(items, "phone"),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -252,7 +249,7 @@ class Board:
             name=_text(data.get("name")),
             inactive=bool(data.get("inactiveFlag")),
             project_flag=bool(data.get("projectFlag")),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -284,7 +281,7 @@ class BoardStatus:
             default=bool(data.get("defaultFlag")),
             display_on_board=bool(data.get("displayOnBoard")),
             escalation_status=_text(data.get("escalationStatus")),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -329,7 +326,7 @@ class Member:
             last_name=_text(data.get("lastName")),
             email=(primary or office) if prefer_primary else (office or primary),
             inactive=bool(data.get("inactiveFlag")),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -364,7 +361,7 @@ class Priority:
             sort=data.get("sortOrder") if sort is None else sort,
             level=_text(data.get("level")),
             color=_text(data.get("color")),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -520,7 +517,7 @@ class Configuration:
             tag_number=_text(get("tagNumber")),
             ip_address=_text(get("ipAddress")),
             active=bool(get("activeFlag", True)),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -551,7 +548,7 @@ class CompanyTeamMember:
             account_manager=bool(data.get("accountManagerFlag")),
             tech=bool(data.get("techFlag")),
             sales=bool(data.get("salesFlag")),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -588,7 +585,7 @@ class TicketNote:
             contact_name=_text(_ref(data, "contact").get("name")),
             created_at=parse_datetime(get("dateCreated")),
             created_by=_text(get("createdBy")),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )
 
@@ -641,6 +638,6 @@ class TimeEntry:
             actual_hours=float(hours) if isinstance(hours, int | float) else None,
             billable_option=_text(get("billableOption")),
             notes=_text(get("notes")),
-            updated_at=last_updated(data),
+            updated_at=_updated(data),
             raw=data,
         )

@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from connectwise import conditions
 from connectwise.errors import AuthenticationFailed, BadResponse, ConnectWiseError
-from connectwise.models import last_updated
 from connectwise.records import payload_text
 from psa import mapping, routing
 from psa.clients import client_for
@@ -35,7 +34,7 @@ from sync.children import ChildReader
 from sync.entities import NOTES, TICKETS, field_reader
 from sync.models import SyncLogEntry, SyncRun, SyncState
 from sync.plans import FULL, IDS, PLANS, SINCE
-from sync.upsert import is_current, stored_versions, upsert_page
+from sync.upsert import upsert_page
 
 log = logging.getLogger(__name__)
 
@@ -354,7 +353,6 @@ class SyncEngine:
 
     def _store_page(self, stage, maps, items, parsed=None, texts=None):
         entity = stage.entity
-        known = self._read_notes_ahead(stage, items)
         if parsed is None and maps is None:
             maps = self._page_maps(entity, items)
         rows, problems = parsed or _parse(entity, maps, items, texts)
@@ -369,7 +367,7 @@ class SyncEngine:
                 self.connection,
                 rows,
                 table_was_empty=self.first_fill,
-                known=known,
+                on_changed=partial(self._read_notes_ahead, stage),
             )
             for cw_id, reason in counts.refused.items():
                 self._warn(entity, {"id": cw_id}, reason)
@@ -383,29 +381,13 @@ class SyncEngine:
                 )
             self._record_progress(stage, len(items), counts, skipped, last_id)
 
-    def _read_notes_ahead(self, stage, items):
-        """In a catch-up, start reading the notes of the page's changed
-        tickets as soon as the page is in, so they arrive while the run
-        stores it and reads the rest (its notes stage reads the notes of
-        the tickets it wrote). Returns the page's stored versions, which
-        its upsert then need not ask for again; None outside a catch-up's
-        tickets."""
+    def _read_notes_ahead(self, stage, changed):
+        """In a catch-up, start reading the notes of the tickets about to be
+        written, so they arrive while the run stores and reads the rest
+        (its notes stage reads the notes of the tickets it wrote)."""
         if stage.entity is not TICKETS or stage.mode != SINCE or not self._reads_notes:
-            return None
-        stamps = {
-            cw_id: last_updated(item)
-            for item in items
-            if (cw_id := _whole_id(item)) is not None
-        }
-        known = {}
-        if not self.first_fill:
-            known = stored_versions(Ticket, self.connection, stamps)
-        self._children.read_ahead(
-            NOTES.path.format(ticket=cw_id)
-            for cw_id, stamp in stamps.items()
-            if not is_current(known.get(cw_id), stamp)
-        )
-        return known
+            return
+        self._children.read_ahead(NOTES.path.format(ticket=cw_id) for cw_id in changed)
 
     def _warn(self, entity, item, reason):
         cw_id = item.get("id") if isinstance(item, dict) else None
@@ -569,14 +551,9 @@ def _analyze(model):
 
 def _whole_ids(items):
     for item in items:
-        value = _whole_id(item)
-        if value is not None:
+        value = item.get("id") if isinstance(item, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool):
             yield value
-
-
-def _whole_id(item):
-    value = item.get("id") if isinstance(item, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _iso(moment):

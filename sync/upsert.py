@@ -36,7 +36,7 @@ class PageCounts:
 
 
 def upsert_page(
-    entity, conn, rows, table_was_empty=False, same_time_too=False, known=None
+    entity, conn, rows, table_was_empty=False, same_time_too=False, on_changed=None
 ):
     """Insert new rows and update changed ones; leave unchanged rows alone.
 
@@ -47,42 +47,33 @@ def upsert_page(
     ``same_time_too`` writes rows whose lastUpdated equals the stored one:
     it has whole seconds, so two edits in one second carry the same stamp,
     and a callback's refresh, told something changed, writes what it read.
-    ``known`` is what stored_versions says of these rows, when the caller
-    has asked already.
+    ``on_changed`` is told the ids of the rows about to be written.
     """
-    if known is None:
-        known = {} if table_was_empty else stored_versions(entity.model, conn, rows)
+    known = {}
+    if not table_was_empty:
+        known = {
+            cw_id: (updated_at, deleted_at)
+            for cw_id, updated_at, deleted_at in entity.model.objects.filter(
+                connection=conn, cw_id__among=list(rows)
+            ).values_list("cw_id", "cw_updated_at", "deleted_at")
+        }
     counts = PageCounts()
     changed = {}
     for cw_id, values in rows.items():
         previous = known.get(cw_id)
         if previous is None:
             counts.created += 1
-        elif is_current(previous, values["cw_updated_at"]) and not same_time_too:
+        elif previous == (values["cw_updated_at"], None) and not same_time_too:
             counts.unchanged += 1
             continue
         else:
             counts.updated += 1
         changed[cw_id] = values
     if changed:
+        if on_changed is not None:
+            on_changed(list(changed))
         _write(Table.of(entity.model), conn, changed, counts, known)
     return counts
-
-
-def stored_versions(model, conn, cw_ids) -> dict:
-    """ConnectWise id -> (lastUpdated stored, deleted_at) of the stored rows."""
-    return {
-        cw_id: (updated_at, deleted_at)
-        for cw_id, updated_at, deleted_at in model.objects.filter(
-            connection=conn, cw_id__among=list(cw_ids)
-        ).values_list("cw_id", "cw_updated_at", "deleted_at")
-    }
-
-
-def is_current(stored, updated_at) -> bool:
-    """Whether a stored version (stored_versions) is this lastUpdated's,
-    not marked deleted: then the record holds nothing new."""
-    return stored == (updated_at, None)
 
 
 def _write(table, conn, changed, counts, known):

@@ -172,29 +172,6 @@ def test_a_catch_up_reads_the_notes_of_each_ticket_it_writes_once(synced):
         assert stored == {n["id"] for n in sb.data.notes(cw_id)}
 
 
-def test_notes_are_asked_for_before_the_ticket_page_is_parsed(synced, monkeypatch):
-    from sync import engine
-
-    connection, sb = synced
-    changed = [t["id"] for t in list(sb.data.tickets())[:4]]
-    for cw_id in changed:
-        sb.data.update_ticket(cw_id, summary=f"Changed {cw_id}")
-    ahead_when_parsed = []
-    real = engine.SyncEngine._page_maps
-
-    def page_maps(self, entity, items):
-        if entity is engine.TICKETS:
-            ahead_when_parsed.append(set(self._children._ahead))
-        return real(self, entity, items)
-
-    monkeypatch.setattr(engine.SyncEngine, "_page_maps", page_maps)
-
-    assert sync_now(connection, "incremental").status == SyncRun.SUCCEEDED
-
-    paths = {f"service/tickets/{cw_id}/notes" for cw_id in changed}
-    assert ahead_when_parsed == [paths]
-
-
 def test_tickets_read_again_in_the_overlap_but_unchanged_get_no_notes_read(synced):
     connection, sb = synced
     tickets = list(sb.data.tickets())
