@@ -16,10 +16,11 @@ import http.client
 import logging
 import select
 import socket
+import ssl
 import threading
 import time
 import zlib
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from . import outbound
 from .errors import BadResponse, ConnectionFailed, ConnectWiseError, OutboundBlocked
@@ -33,6 +34,7 @@ _KEPT = 20
 # out the whole read timeout.
 _IDLE_SECONDS = 5.0
 _PORTS = {"http": 80, "https": 443}
+_PRINTABLE = "".join(map(chr, range(33, 127)))
 
 
 class Reply:
@@ -60,6 +62,7 @@ class Wire:
         self._timeout = timeout
         self._idle = {}
         self._lock = threading.Lock()
+        self._closed = False
 
     def send(self, method, url: str, *, headers, content=None) -> Reply:
         """``url`` has passed the outbound policy (outbound.check_url); the
@@ -87,6 +90,7 @@ class Wire:
     def close(self):
         with self._lock:
             idle, self._idle = self._idle, {}
+            self._closed = True
         for connections in idle.values():
             for connection in connections:
                 connection.close()
@@ -108,7 +112,7 @@ class Wire:
         connection.idle_since = time.monotonic()
         with self._lock:
             kept = self._idle.setdefault(origin, [])
-            if len(kept) < _KEPT:
+            if not self._closed and len(kept) < _KEPT:
                 kept.append(connection)
                 return
         connection.close()
@@ -119,13 +123,14 @@ def _split(url):
     try:
         parts = urlsplit(url)
         scheme, host = parts.scheme, parts.hostname
-        port = parts.port or _PORTS.get(scheme)
+        port = _PORTS.get(scheme) if parts.port is None else parts.port
     except ValueError:
         raise OutboundBlocked(detail="The address is not a valid URL.") from None
-    if scheme not in _PORTS or not host:
+    if scheme not in _PORTS or not host or not port:
         raise OutboundBlocked(detail="The address is not a valid URL.")
     target = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path
-    return (scheme, host, port), target or "/"
+    # The request line is ASCII: anything else goes percent-encoded.
+    return (scheme, host, port), quote(target or "/", safe=_PRINTABLE)
 
 
 def _connection(origin, timeout, allowed):
@@ -187,6 +192,9 @@ class _Connection(http.client.HTTPConnection):
         connection the peer has closed reads as its end."""
         if self.sock is None or time.monotonic() - self.idle_since > _IDLE_SECONDS:
             return False
+        # Bytes TLS has already taken off the socket are invisible to select.
+        if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
+            return False
         readable, _, _ = select.select([self.sock], [], [], 0)
         return not readable
 
@@ -208,10 +216,17 @@ class _TLSConnection(_Connection):
             raise
 
 
-def _decoded(body: bytes, encoding) -> bytes:
-    encoding = (encoding or "").strip().lower()
+def _decoded(body: bytes, encodings) -> bytes:
+    """The body undone of each content coding, last applied first; one
+    this does not know is left as it came (and then does not read)."""
+    for encoding in reversed((encodings or "").lower().split(",")):
+        body = _undo(body, encoding.strip())
+    return body
+
+
+def _undo(body: bytes, encoding: str) -> bytes:
     try:
-        if encoding == "gzip":
+        if encoding in ("gzip", "x-gzip"):
             return gzip.decompress(body)
         if encoding == "deflate":
             try:

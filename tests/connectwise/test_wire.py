@@ -54,6 +54,17 @@ class Answers(BaseHTTPRequestHandler):
         packed = packer.compress(BODY) + packer.flush()
         self._answer(packed, **{"Content-Encoding": "Deflate"})
 
+    def _x_gzip(self):
+        self._answer(gzip.compress(BODY), **{"Content-Encoding": "x-gzip"})
+
+    def _gzip_twice(self):
+        packed = gzip.compress(gzip.compress(BODY))
+        self._answer(packed, **{"Content-Encoding": "gzip, gzip"})
+
+    def _deflate_then_gzip(self):
+        packed = gzip.compress(zlib.compress(BODY))
+        self._answer(packed, **{"Content-Encoding": "deflate, gzip"})
+
     def _bad_gzip(self):
         self._answer(gzip.compress(BODY)[:-9], **{"Content-Encoding": "gzip"})
 
@@ -131,7 +142,17 @@ def test_a_cookie_set_by_the_server_is_never_sent_back(server):
     assert all("Cookie" not in headers for _, headers in server.seen)
 
 
-@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw_deflate"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/gzip",
+        "/deflate",
+        "/raw_deflate",
+        "/x_gzip",
+        "/gzip_twice",
+        "/deflate_then_gzip",
+    ],
+)
 def test_a_compressed_reply_is_read_decoded(server, path):
     wire, base = _wire(server)
 
@@ -436,3 +457,72 @@ def test_a_port_only_the_policy_reads_is_refused_as_an_address(port):
 
     with pytest.raises(OutboundBlocked):
         Wire(["cw.test:8443"]).send("GET", url, headers={})
+
+
+def test_port_zero_is_refused_as_an_address():
+    with pytest.raises(OutboundBlocked):
+        Wire(["cw.test"]).send("GET", "http://cw.test:0/x", headers={})
+
+
+def test_a_path_beyond_ascii_goes_percent_encoded(server):
+    wire, base = _wire(server)
+
+    wire.send("GET", f"{base}/companies/Søren Ltd?name=Ø", headers={})
+
+    assert server.seen[0][0] == "/companies/S%C3%B8ren%20Ltd?name=%C3%98"
+
+
+def _answers_slowly_then_waits_for_the_end(server, conn):
+    if server.read_request(conn) is None:
+        return
+    time.sleep(0.3)
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+    if conn.recv(1) == b"":
+        server.ended.set()
+
+
+def test_a_wire_closed_mid_request_keeps_no_connection_after():
+    server = RawServer(_answers_slowly_then_waits_for_the_end)
+    server.ended = threading.Event()
+    kept = Wire([f"127.0.0.1:{server.port}"])
+    answers = []
+    asking = threading.Thread(
+        target=lambda: answers.append(
+            kept.send("GET", f"http://127.0.0.1:{server.port}/slow", headers={})
+        )
+    )
+
+    asking.start()
+    time.sleep(0.1)
+    kept.close()
+    asking.join(5)
+
+    assert answers[0].status_code == 200
+    assert server.ended.wait(2)
+
+
+def _answers_with_bytes_to_spare(server, conn):
+    """The first answer is followed, in the same TLS record, by an answer
+    no one asked for; later requests get their own."""
+    extra = b'HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n"spare"'
+    first = True
+    while (line := server.read_request(conn)) is not None:
+        body = line.split()[1].encode()
+        answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        # Past the 8 KB the client's reader buffers, the spare answer stays
+        # inside the TLS layer, where select() does not see it.
+        filler = b" " * (8192 - len(answer)) if first else b""
+        conn.sendall(answer + filler + (extra if first else b""))
+        first = False
+
+
+def test_bytes_left_inside_tls_end_the_connection_for_reuse(tls):
+    server = RawServer(_answers_with_bytes_to_spare, wrap=tls)
+    base = f"https://cw-tls.test:{server.port}"
+    kept = Wire([f"cw-tls.test:{server.port}"])
+
+    with outbound.use_resolver(lambda host, port: ["127.0.0.1"]):
+        first = kept.send("GET", f"{base}/one", headers={})
+        second = kept.send("GET", f"{base}/two", headers={})
+
+    assert (first.content, second.content) == (b"/one", b"/two")
