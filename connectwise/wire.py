@@ -71,7 +71,12 @@ class Wire:
         connection = self._take(origin)
         try:
             # A new connection connects here: any failure to is unsent.
-            connection.request(method, target, body=content, headers=headers)
+            try:
+                connection.request(method, target, body=content, headers=headers)
+            except (BrokenPipeError, ConnectionResetError):
+                # The peer may have answered (401, 413) and closed before
+                # reading the whole body: its answer, if any, says why.
+                pass
             answer = connection.getresponse()
             body = answer.read()
         except ConnectWiseError:

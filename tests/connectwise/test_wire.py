@@ -526,3 +526,27 @@ def test_bytes_left_inside_tls_end_the_connection_for_reuse(tls):
         second = kept.send("GET", f"{base}/two", headers={})
 
     assert (first.content, second.content) == (b"/one", b"/two")
+
+
+def _answers_before_reading_the_body(server, conn):
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += conn.recv(65536)
+    body = b'{"code": "Unauthorized", "message": "Bad credentials"}'
+    conn.sendall(
+        b"HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+    conn.shutdown(socket.SHUT_WR)
+    time.sleep(0.3)
+
+
+def test_an_answer_given_before_the_body_was_read_is_the_answer():
+    server = RawServer(_answers_before_reading_the_body)
+    url = f"http://127.0.0.1:{server.port}/upload"
+
+    reply = Wire([f"127.0.0.1:{server.port}"]).send(
+        "POST", url, headers={}, content=b"x" * 16_000_000
+    )
+
+    assert reply.status_code == 401
