@@ -31,7 +31,7 @@ from psa.key_health import keys_refused, mark_keys_failing
 from psa.models import Board, Company, Connection, Ticket
 from sync import leases, links, reconcile, tallies
 from sync.children import ChildReader
-from sync.entities import NOTES, TICKETS, field_reader
+from sync.entities import NOTES, REFERENCE_MODELS, TICKETS, field_reader
 from sync.models import SyncLogEntry, SyncRun, SyncState
 from sync.plans import FULL, IDS, PLANS, SINCE
 from sync.upsert import upsert_page
@@ -324,19 +324,26 @@ class SyncEngine:
                 yield page
 
     def _page_maps(self, entity, items):
-        """The id maps a page needs, with only the ids its rows name."""
-        wanted = {name: _Wanted() for name in entity.needs}
-        _parse(entity, wanted, items)
-        return {
-            name: dict(
-                model.objects.filter(
-                    connection=self.connection, cw_id__among=wanted[name].ids
-                ).values_list("cw_id", "pk")
-            )
-            if wanted[name].ids
-            else {}
+        """The id maps a page needs: the few reference rows (boards,
+        statuses, priorities, members) whole, loaded once a run; of the
+        others only the ids the page's rows name."""
+        maps = {
+            name: self._map(model) if model in REFERENCE_MODELS else _Wanted()
             for name, model in entity.needs.items()
         }
+        _parse(entity, maps, items)
+        for name, model in entity.needs.items():
+            if isinstance(maps[name], _Wanted):
+                maps[name] = (
+                    dict(
+                        model.objects.filter(
+                            connection=self.connection, cw_id__among=maps[name].ids
+                        ).values_list("cw_id", "pk")
+                    )
+                    if maps[name].ids
+                    else {}
+                )
+        return maps
 
     def _load_maps(self, entity):
         return {name: self._map(model) for name, model in entity.needs.items()}

@@ -25,6 +25,10 @@ from psa.models import (
     TimeEntry,
 )
 
+# A connection has a few dozen of each: a catch-up looks their ids up whole,
+# once a run, not page by page.
+REFERENCE_MODELS = (Board, BoardStatus, Priority, Member)
+
 
 @dataclass(frozen=True)
 class Entity:
